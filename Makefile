@@ -1,0 +1,76 @@
+# Huhang: `make run` starts the app with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask
+export FLASK_APP := wsgi.py
+HTMX := app/static/vendor/htmx.min.js
+FONTS := app/static/fonts/huhang-sans-sc-regular.otf
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 nodejs npm
+
+.PHONY: run test setup system assets translations extract-messages db bench clean
+
+run: setup db
+	$(FLASK) seed-demo --if-empty
+	@echo "Huhang is starting on http://127.0.0.1:5000  (Ctrl-C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: system $(VENV)/.runtime assets translations
+
+# System packages: Chinese fonts, Chromium (browser tests), poppler (PDF checks), Pango (WeasyPrint).
+system:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing Debian packages. Run:  sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+assets: $(HTMX) $(FONTS)
+
+$(HTMX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+$(FONTS): tools/make_font_subset.py
+	$(PY) tools/make_font_subset.py
+
+translations: $(CATALOGS)
+
+%.mo: %.po
+	$(VENV)/bin/pybabel compile -f -d app/translations -i $< -o $@ >/dev/null
+
+# For developers: collect new strings into the catalogs (then translate them in the .po files).
+extract-messages: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+
+db: $(VENV)/.runtime
+	$(FLASK) db upgrade
+
+bench: setup $(VENV)/.dev
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules $(HTMX) app/static/fonts app/translations/*/LC_MESSAGES/*.mo

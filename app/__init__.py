@@ -1,0 +1,147 @@
+"""Huhang 护航: summer programmes for migrant workers' children."""
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request, session
+from flask_login import current_user
+
+from app.config import BASE_DIR, Config
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(config: object | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
+    )
+    app.config.from_object(config or Config())
+
+    init_extensions(app)
+    init_blueprints(app)
+    init_errors(app)
+    init_security_headers(app)
+    init_templates(app)
+    init_cli(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every area's models, for metadata and migrations)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.auth.queries import user_for_session
+
+        return user_for_session(int(user_id))
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, url_for
+        from htmx_flask import make_response
+
+        from app.core.urls import safe_next
+
+        login_url = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
+        if request.htmx:
+            return make_response("", 401, redirect=login_url)
+        flash(login_manager.login_message, "info")
+        from flask import redirect
+
+        return redirect(login_url)
+
+
+def select_locale() -> str:
+    languages = ("zh_CN", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages, default="zh_CN") if request else "zh_CN"
+
+
+def init_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.sites import bp as sites_bp
+
+    for bp in (main_bp, auth_bp, sites_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def init_errors(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def error_page(status: int):
+        def handler(error):
+            if status >= 500:
+                db.session.rollback()
+            return render_template("errors/error.html", status=status), status
+
+        return handler
+
+    for status in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(status, error_page(status))
+    app.register_error_handler(CSRFError, error_page(400))
+
+
+def init_security_headers(app: Flask) -> None:
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+           "form-action 'self'; frame-ancestors 'none'")
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def init_templates(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime, get_locale
+
+    from app.admin.labels import ROLE_LABELS
+    from app.core import permissions
+    from app.sites.labels import PARTY_KIND_LABELS
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(can=permissions.can, nav_items=permissions.nav_items,
+                                 needs=permissions, role_labels=ROLE_LABELS,
+                                 party_kind_labels=PARTY_KIND_LABELS)
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = lambda d, fmt="short": format_datetime(d, fmt) if d else ""
+
+    @app.context_processor
+    def inject():
+        return dict(current_locale=str(get_locale()))
+
+    @app.before_request
+    def remember_site():
+        g.site_id = None
+
+
+def init_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import Regexp, ValidationError
+
+from app.core.forms import length, max_len, optional, phone_number, required
+from app.core.permissions import ADMIN, ROLES
+from app.admin.labels import ROLE_LABELS
+
+
+class GrantForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], validators=[required()])
+    site_id = SelectField(_l("Site"), coerce=int, choices=[], validate_choice=False)
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_id.choices = [(0, "—")] + [(s.id, s.name) for s in sites]
+        self._site_ids = {s.id for s in sites}
+
+    def validate_site_id(self, field):
+        if self.role.data == ADMIN:
+            field.data = None
+            return
+        if not field.data:
+            raise ValidationError(_l("Choose the site where this role holds."))
+        if field.data not in self._site_ids:
+            raise ValidationError(_l("Choose a site from the list."))
+
+
+class UserForm(GrantForm):
+    username = StringField(_l("User name"), validators=[
+        required(), length(3, 64),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
+    display_name = StringField(_l("Full name"), validators=[required(), max_len(80)])
+    phone = StringField(_l("Mobile phone"), validators=[optional(), max_len(20), phone_number])
+    field_order = ("username", "display_name", "phone", "role", "site_id")
+
+    def __iter__(self):
+        return iter([self[name] for name in (*self.field_order, "csrf_token") if name in self._fields])

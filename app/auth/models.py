@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core.db import TimestampMixin
+from app.core.permissions import ADMIN, ROLES
+from app.extensions import db
+
+_ROLE_LIST = ", ".join(f"'{r}'" for r in ROLES)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        order_by="RoleGrant.id")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        from flask import current_app
+
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return any(g.role == ADMIN for g in self.grants)
+
+    def roles_on(self, site_id: int) -> set[str]:
+        return {g.role for g in self.grants if g.site_id == site_id}
+
+    def site_ids(self, roles: set[str] | None = None) -> set[int]:
+        return {g.site_id for g in self.grants
+                if g.site_id is not None and (roles is None or g.role in roles)}
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted({g.role for g in self.grants}, key=ROLES.index)
+
+
+class RoleGrant(db.Model):
+    """A role a user holds: administrator for the district, every other role on one site."""
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "site_id"),
+        CheckConstraint(f"role IN ({_ROLE_LIST})", name="role_known"),
+        CheckConstraint("(role = 'admin' AND site_id IS NULL) OR (role <> 'admin' AND site_id IS NOT NULL)",
+                        name="site_matches_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    site: Mapped["Site | None"] = relationship(lazy="joined")  # noqa: F821
+
+
+class Invitation(db.Model):
+    """A one-time, expiring link with which a person sets their own password."""
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

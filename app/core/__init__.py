@@ -1,0 +1,1 @@
+"""What every area shares: database base, permissions, htmx helpers, time, audit."""

@@ -1,0 +1,163 @@
+"""Inline tables: one list that adds, edits and archives rows in place with htmx.
+
+Every such table in the product (sites, seasons, theme weeks, rooms, parties, ...) is declared as an
+``InlineTable`` and gets the same routes, so they all behave alike and each also works as plain
+pages without JavaScript:
+
+  GET       <list_url>                 list, paginated
+  POST      <list_url>                 create
+  GET/POST  /<plural>/<id>/edit        edit form (a table row for htmx, a page otherwise) / save
+  GET       /<plural>/<id>             one row (used by "cancel")
+  POST      /<plural>/<id>/archive     archive or restore (or delete, for ``removable`` tables)
+
+Views stay thin: loading and access through ``@requires``, reads through ``list_query``, writes
+through the ``create``/``update``/``archive`` services, one commit per request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Blueprint, g, request, url_for
+from flask_babel import gettext as _
+from htmx_flask import make_response
+from sqlalchemy.exc import IntegrityError
+
+from app.core.errors import FormError
+from app.core.htmx import redirect_after_post, render
+from app.core.permissions import can, requires
+from app.extensions import db
+
+
+@dataclass
+class InlineTable:
+    name: str                       # "season": endpoints season_list, season_edit, ...
+    plural: str                     # "seasons": URL segment
+    form: type
+    columns: list                   # header labels (lazy strings)
+    list_query: Callable[..., Any]  # (parent, show_archived) -> select()
+    create: Callable[..., Any]      # (parent, values) -> obj
+    update: Callable[..., Any]      # (obj, values) -> None
+    archive: Callable[..., Any]     # (obj) -> None   toggles archived, or deletes if removable
+    title: Any                      # page title (lazy string)
+    parent_param: str | None = None  # "site_id": URL parameter of the parent object
+    list_need: str = ""
+    manage_need: str = ""
+    create_need: str | None = None   # defaults to manage_need
+    row_need: str | None = None      # defaults to list_need
+    removable: bool = False          # delete instead of archive
+    page_template: str = "core/inline_page.html"
+    edit_template: str = "core/inline_edit.html"
+    row_template: str = ""
+    per_page: int = 25
+    extra_context: Callable[..., dict] = field(default=lambda parent: {})
+
+    @property
+    def section_id(self) -> str:
+        return f"{self.plural}-section"
+
+    def values(self, form) -> dict:
+        return {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
+
+
+def _apply(action, form, *args):
+    """Run a service; turn broken rules into form errors. Returns True on success."""
+    try:
+        action(*args)
+        db.session.flush()
+        return True
+    except FormError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(error.message)
+    except IntegrityError:
+        db.session.rollback()
+        form.form_errors.append(_("This conflicts with an existing record (a name or date already in use)."))
+    return False
+
+
+def register(bp: Blueprint, table: InlineTable, list_rule: str) -> None:
+    """Add the inline-table routes for ``table`` to ``bp``; ``list_rule`` is the list URL."""
+    name, parent_name = table.name, (table.parent_param or "").removesuffix("_id") or None
+
+    def list_url(parent) -> str:
+        kwargs = {table.parent_param: parent.id} if parent is not None else {}
+        return url_for(f"{bp.name}.{name}_list", **kwargs)
+
+    def context(parent, form, **extra):
+        show_archived = request.args.get("archived") == "1"
+        page = db.paginate(table.list_query(parent, show_archived),
+                           page=request.args.get("page", 1, type=int), per_page=table.per_page,
+                           error_out=False)
+        return dict(parent=parent, form=form, page=page, show_archived=show_archived,
+                    list_url=list_url(parent), **_common(), **table.extra_context(parent), **extra)
+
+    def _common() -> dict:
+        return dict(bp=bp.name, table=table, can_manage=can(table.manage_need, g.site_id),
+                    can_create=can(table.create_need or table.manage_need, g.site_id))
+
+    def list_view(**kwargs):
+        parent = kwargs.get(parent_name) if parent_name else None
+        return render(table.page_template, "core/_inline_section.html",
+                      **context(parent, table.form(formdata=None)))
+
+    def create_view(**kwargs):
+        parent = kwargs.get(parent_name) if parent_name else None
+        form = table.form()
+        if form.validate() and _apply(table.create, form, parent, table.values(form)):
+            db.session.commit()
+            if not request.htmx:
+                return redirect_after_post(list_url(parent))
+            return render(table.page_template, "core/_inline_section.html", trigger=f"{name}-changed",
+                          **context(parent, table.form(formdata=None), saved=True))
+        return render(table.page_template, "core/_inline_section.html", status=422, **context(parent, form))
+
+    def edit_view(**kwargs):
+        obj = kwargs[name]
+        form = table.form(obj=obj)
+        if request.method == "POST" and form.validate():
+            if _apply(table.update, form, obj, table.values(form)):
+                db.session.commit()
+                if request.htmx:
+                    return render(table.row_template, table.row_template, row=obj, **_common(),
+                                  trigger=f"{name}-changed")
+                return redirect_after_post(list_url(_parent_of(obj)))
+        status = 422 if form.errors or form.form_errors else 200
+        return render(table.edit_template, "core/_inline_edit_row.html", status=status, row=obj,
+                      form=form, list_url=list_url(_parent_of(obj)), **_common())
+
+    def row_view(**kwargs):
+        obj = kwargs[name]
+        return render(table.row_template, table.row_template, row=obj, **_common())
+
+    def archive_view(**kwargs):
+        obj = kwargs[name]
+        parent = _parent_of(obj)
+        table.archive(obj)
+        db.session.flush()
+        db.session.commit()
+        if request.htmx and not table.removable:
+            return render(table.row_template, table.row_template, row=obj, **_common(),
+                          trigger=f"{name}-changed")
+        if request.htmx:
+            return _empty_row(trigger=f"{name}-changed")
+        return redirect_after_post(list_url(parent))
+
+    def _parent_of(obj):
+        return getattr(obj, parent_name) if parent_name else None
+
+    plural = table.plural
+    bp.add_url_rule(list_rule, f"{name}_list", requires(table.list_need)(list_view))
+    bp.add_url_rule(list_rule, f"{name}_create", requires(table.create_need or table.manage_need)(create_view),
+                    methods=["POST"])
+    bp.add_url_rule(f"/{plural}/<int:{name}_id>/edit", f"{name}_edit",
+                    requires(table.manage_need)(edit_view), methods=["GET", "POST"])
+    bp.add_url_rule(f"/{plural}/<int:{name}_id>", f"{name}_row", requires(table.row_need or table.list_need)(row_view))
+    bp.add_url_rule(f"/{plural}/<int:{name}_id>/archive", f"{name}_archive",
+                    requires(table.manage_need)(archive_view), methods=["POST"])
+
+
+def _empty_row(trigger=None):
+    """An htmx answer that swaps the row away (after a delete)."""
+    response = make_response("", 200, trigger=trigger)
+    response.vary.add("HX-Request")
+    return response

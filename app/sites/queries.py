@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from app.core.permissions import AUDITOR, COORDINATOR
+from app.extensions import db
+from app.sites.models import Party, Room, Season, Site, ThemeWeek
+
+
+def sites_for(user, show_archived: bool = False) -> Select:
+    """Sites the user may see in the staff area: all for an administrator, else their own."""
+    query = select(Site).order_by(Site.name)
+    if not user.is_admin:
+        query = query.where(Site.id.in_(user.site_ids({COORDINATOR, AUDITOR}) or {-1}))
+    if not show_archived:
+        query = query.where(Site.archived_at.is_(None))
+    return query
+
+
+def seasons_of(site: Site, show_archived: bool = False) -> Select:
+    query = select(Season).where(Season.site_id == site.id).order_by(Season.start_date.desc())
+    if not show_archived:
+        query = query.where(Season.archived_at.is_(None))
+    return query
+
+
+def theme_weeks_of(season: Season, show_archived: bool = False) -> Select:
+    return select(ThemeWeek).where(ThemeWeek.season_id == season.id).order_by(ThemeWeek.starts_on)
+
+
+def rooms_of(site: Site, show_archived: bool = False) -> Select:
+    query = select(Room).where(Room.site_id == site.id).order_by(Room.floor, Room.name)
+    if not show_archived:
+        query = query.where(Room.archived_at.is_(None))
+    return query
+
+
+def parties_of(site: Site, show_archived: bool = False) -> Select:
+    query = select(Party).where(Party.site_id == site.id).order_by(Party.kind, Party.name)
+    if not show_archived:
+        query = query.where(Party.archived_at.is_(None))
+    return query
+
+
+def site_overview(site: Site) -> dict:
+    """Counts for the site page, in one query per table kind (independent of data size)."""
+    counts = {}
+    for key, model in (("seasons", Season), ("rooms", Room), ("parties", Party)):
+        counts[key] = db.session.scalar(select(func.count()).select_from(model).where(
+            model.site_id == site.id, model.archived_at.is_(None)))
+    return counts
+
+
+def current_seasons(site_ids: set[int] | None) -> list[Season]:
+    """Seasons not archived, newest first, with their sites, for the dashboard."""
+    query = (select(Season).options(selectinload(Season.site)).where(Season.archived_at.is_(None))
+             .order_by(Season.start_date.desc()))
+    if site_ids is not None:
+        query = query.where(Season.site_id.in_(site_ids or {-1}))
+    return list(db.session.scalars(query.limit(20)))

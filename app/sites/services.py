@@ -1,0 +1,113 @@
+"""Writes for sites, seasons, theme weeks, rooms and parties. Services flush; views commit."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.core.errors import FormError
+from app.core.timeutil import utcnow
+from app.extensions import db
+from app.sites.models import Party, Room, Season, Site, ThemeWeek
+
+
+def _unique(model, field: str, value: str, exclude_id: int | None = None, **scope) -> None:
+    query = select(func.count()).select_from(model).where(
+        func.lower(getattr(model, field)) == value.lower(), *[getattr(model, k) == v for k, v in scope.items()])
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    if db.session.scalar(query):
+        raise FormError(field, _("This name is already in use."))
+
+
+def _assign(obj, values: dict) -> None:
+    for key, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(obj, key, value)
+
+
+def toggle_archived(obj) -> None:
+    obj.archived_at = None if obj.archived_at else utcnow()
+
+
+def create_site(_parent, values: dict) -> Site:
+    _unique(Site, "name", values["name"].strip())
+    site = Site()
+    _assign(site, values)
+    db.session.add(site)
+    return site
+
+
+def update_site(site: Site, values: dict) -> None:
+    _unique(Site, "name", values["name"].strip(), exclude_id=site.id)
+    _assign(site, values)
+
+
+def create_season(site: Site, values: dict) -> Season:
+    _unique(Season, "name", values["name"].strip(), site_id=site.id)
+    season = Season(site_id=site.id)
+    _assign(season, values)
+    db.session.add(season)
+    return season
+
+
+def update_season(season: Season, values: dict) -> None:
+    _unique(Season, "name", values["name"].strip(), exclude_id=season.id, site_id=season.site_id)
+    outside = [w for w in season.theme_weeks
+               if w.starts_on < values["start_date"] or w.ends_on > values["end_date"]]
+    if outside:
+        raise FormError("start_date", _("Theme week “%(title)s” would fall outside the season.",
+                                        title=outside[0].title))
+    _assign(season, values)
+
+
+def _check_theme_week(season: Season, values: dict, exclude_id: int | None = None) -> None:
+    if values["starts_on"] < season.start_date or values["ends_on"] > season.end_date:
+        raise FormError("starts_on", _("A theme week must lie within the season (%(start)s – %(end)s).",
+                                       start=season.start_date.isoformat(), end=season.end_date.isoformat()))
+    for week in season.theme_weeks:
+        if week.id != exclude_id and week.starts_on <= values["ends_on"] and values["starts_on"] <= week.ends_on:
+            raise FormError("starts_on", _("This overlaps the theme week “%(title)s”.", title=week.title))
+
+
+def create_theme_week(season: Season, values: dict) -> ThemeWeek:
+    _check_theme_week(season, values)
+    week = ThemeWeek(season=season)
+    _assign(week, values)
+    db.session.add(week)
+    return week
+
+
+def update_theme_week(week: ThemeWeek, values: dict) -> None:
+    _check_theme_week(week.season, values, exclude_id=week.id)
+    _assign(week, values)
+
+
+def delete_theme_week(week: ThemeWeek) -> None:
+    db.session.delete(week)
+
+
+def create_room(site: Site, values: dict) -> Room:
+    _unique(Room, "name", values["name"].strip(), site_id=site.id)
+    room = Room(site_id=site.id)
+    _assign(room, values)
+    db.session.add(room)
+    return room
+
+
+def update_room(room: Room, values: dict) -> None:
+    _unique(Room, "name", values["name"].strip(), exclude_id=room.id, site_id=room.site_id)
+    _assign(room, values)
+
+
+def create_party(site: Site, values: dict) -> Party:
+    _unique(Party, "name", values["name"].strip(), site_id=site.id)
+    party = Party(site_id=site.id)
+    _assign(party, values)
+    db.session.add(party)
+    return party
+
+
+def update_party(party: Party, values: dict) -> None:
+    _unique(Party, "name", values["name"].strip(), exclude_id=party.id, site_id=party.site_id)
+    _assign(party, values)
