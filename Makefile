@@ -67,7 +67,7 @@ extract-messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 db: $(VENV)/.runtime
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 bench: setup $(VENV)/.dev
 	$(PY) bench/run_all.py

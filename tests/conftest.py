@@ -44,7 +44,7 @@ def database_uri(tmp_path_factory):
     with app.app_context():
         from flask_migrate import upgrade
 
-        upgrade()
+        upgrade(revision="heads")
         _db.engine.dispose()
     return uri
 
