@@ -39,9 +39,9 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
-    from flask_babel import lazy_gettext
+    from flask_babel import lazy_gettext as _l
 
-    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
@@ -134,7 +134,8 @@ def init_templates(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return dict(current_locale=str(get_locale()))
+        # "zh_CN" or "en": the choice as the user made it (Babel itself says zh_Hans_CN)
+        return dict(current_locale="zh_CN" if get_locale().language == "zh" else "en")
 
     @app.before_request
     def remember_site():
