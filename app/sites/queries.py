@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.permissions import AUDITOR, COORDINATOR
 from app.extensions import db
-from app.sites.models import Party, Room, Season, Site, ThemeWeek
+from app.sites.models import PARTY_KINDS, Party, Room, Season, Site, ThemeWeek
 
 
 def sites_for(user, show_archived: bool = False) -> Select:
@@ -37,7 +37,8 @@ def rooms_of(site: Site, show_archived: bool = False) -> Select:
 
 
 def parties_of(site: Site, show_archived: bool = False) -> Select:
-    query = select(Party).where(Party.site_id == site.id).order_by(Party.kind, Party.name)
+    kind_order = case({kind: i for i, kind in enumerate(PARTY_KINDS)}, value=Party.kind)
+    query = select(Party).where(Party.site_id == site.id).order_by(kind_order, Party.name)
     if not show_archived:
         query = query.where(Party.archived_at.is_(None))
     return query
