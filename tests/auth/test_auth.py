@@ -136,3 +136,26 @@ def test_session_cookie_is_httponly_and_samesite(client, make):
 def test_passwords_are_hashed(make):
     user = make.user("admin")
     assert make.PASSWORD not in user.password_hash and user.password_hash.startswith(("pbkdf2", "scrypt"))
+
+
+def test_login_limits_hold_across_app_servers_through_redis(database_uri, make, app):
+    """Several gunicorn workers or machines share one Redis: failures on one count on the other."""
+    import uuid
+
+    from app import create_app
+    from app.config import TestConfig
+
+    make.user("volunteer", make.site(), username="target")
+    settings = dict(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0", RATELIMIT_KEY_PREFIX=uuid.uuid4().hex,
+                    LOGIN_RATE_LIMIT="4 per minute")
+    servers = [create_app(TestConfig(database_uri, **settings)) for _ in range(2)]
+    statuses = []
+    for i in range(5):
+        server = servers[i % 2]
+        server.test_client_class = type(app.test_client())
+        statuses.append(server.test_client().post("/auth/login", data={"login": "target", "password": "x"}).status_code)
+    assert statuses == [422, 422, 422, 422, 429]
+    import redis
+
+    keys = redis.Redis(host="127.0.0.1", port=6379).keys(f"*{settings['RATELIMIT_KEY_PREFIX']}*")
+    assert keys, "the counters must live in Redis, not in a worker's memory"
