@@ -7,9 +7,9 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi.py
 HTMX := app/static/vendor/htmx.min.js
-FONTS := app/static/fonts/huhang-sans-sc-regular.otf
+FONTS := app/static/fonts/huhang-sans-sc-regular.otf app/static/fonts/huhang-sans-sc-bold.otf
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
-DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 nodejs npm
+DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm
 
 .PHONY: run test setup system assets translations extract-messages db bench clean
 
@@ -53,7 +53,7 @@ $(HTMX): package.json package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-$(FONTS): tools/make_font_subset.py
+$(FONTS) &: tools/make_font_subset.py $(VENV)/.runtime
 	$(PY) tools/make_font_subset.py
 
 translations: $(CATALOGS)
