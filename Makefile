@@ -9,7 +9,7 @@ export FLASK_APP := wsgi.py
 HTMX := app/static/vendor/htmx.min.js
 FONTS := app/static/fonts/huhang-sans-sc-regular.otf app/static/fonts/huhang-sans-sc-bold.otf
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
-DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm
+DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: run test setup system assets translations extract-messages db bench clean
 
@@ -26,6 +26,7 @@ setup: system $(VENV)/.runtime assets translations
 # System packages: Chinese fonts, Chromium (browser tests), poppler (PDF checks), Pango (WeasyPrint).
 system:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages: $$missing"; \
