@@ -1,10 +1,13 @@
 """Huhang 护航: summer programmes for migrant workers' children."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from htmx_flask import make_response as htmx_response
 
 from app.config import BASE_DIR, Config
+from app.core.urls import safe_next
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 
@@ -39,8 +42,6 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
-    from flask_babel import lazy_gettext as _l
-
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
 
@@ -52,17 +53,11 @@ def init_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import flash, url_for
-        from htmx_flask import make_response
-
-        from app.core.urls import safe_next
-
+        """Anonymous: to the login page and back; htmx requests get HX-Redirect instead of a page."""
         login_url = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
         if request.htmx:
-            return make_response("", 401, redirect=login_url)
+            return htmx_response("", 401, redirect=login_url)
         flash(login_manager.login_message, "info")
-        from flask import redirect
-
         return redirect(login_url)
 
 
