@@ -1,3 +1,5 @@
+from functools import partial
+
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -30,7 +32,8 @@ SITES = crud.InlineTable(
 SEASONS = crud.InlineTable(
     name="season", plural="seasons", form=SeasonForm, title=_l("Seasons"), parent_param="site_id",
     columns=[_l("Name"), _l("Dates"), _l("Places"), _l("Theme")],
-    list_query=queries.seasons_of, create=services.create_season, update=services.update_season,
+    list_query=queries.seasons_of, create=partial(services.create_named, Season),
+    update=services.update_season,
     archive=services.toggle_archived, list_need=SITE_VIEW, manage_need=SITE_MANAGE,
     row_template="sites/_season_row.html", extra_context=_site_tabs,
 )
@@ -45,14 +48,15 @@ THEME_WEEKS = crud.InlineTable(
 ROOMS = crud.InlineTable(
     name="room", plural="rooms", form=RoomForm, title=_l("Rooms"), parent_param="site_id",
     columns=[_l("Name"), _l("Floor"), _l("Capacity"), _l("Notes")],
-    list_query=queries.rooms_of, create=services.create_room, update=services.update_room,
+    list_query=queries.rooms_of, create=partial(services.create_named, Room), update=services.update_named,
     archive=services.toggle_archived, list_need=SITE_VIEW, manage_need=SITE_MANAGE,
     row_template="sites/_room_row.html", extra_context=_site_tabs,
 )
 PARTIES = crud.InlineTable(
     name="party", plural="parties", form=PartyForm, title=_l("Parties"), parent_param="site_id",
     columns=[_l("Kind"), _l("Name"), _l("Contact person"), _l("Phone")],
-    list_query=queries.parties_of, create=services.create_party, update=services.update_party,
+    list_query=queries.parties_of, create=partial(services.create_named, Party),
+    update=services.update_named,
     archive=services.toggle_archived, list_need=SITE_VIEW, manage_need=SITE_MANAGE,
     row_template="sites/_party_row.html", extra_context=_site_tabs,
 )

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.core.errors import FormError
 from app.core.timeutil import utcnow
 from app.extensions import db
-from app.sites.models import Party, Room, Season, Site, ThemeWeek
+from app.sites.models import Season, Site, ThemeWeek
 
 
 def _unique(model, field: str, value: str, exclude_id: int | None = None, **scope) -> None:
@@ -43,22 +43,27 @@ def update_site(site: Site, values: dict) -> None:
     _assign(site, values)
 
 
-def create_season(site: Site, values: dict) -> Season:
-    _unique(Season, "name", values["name"].strip(), site_id=site.id)
-    season = Season(site_id=site.id)
-    _assign(season, values)
-    db.session.add(season)
-    return season
+def create_named(model, site: Site, values: dict):
+    """Create a season, room or party of ``site``; its name is unique within the site."""
+    _unique(model, "name", values["name"].strip(), site_id=site.id)
+    obj = model(site_id=site.id)
+    _assign(obj, values)
+    db.session.add(obj)
+    return obj
+
+
+def update_named(obj, values: dict) -> None:
+    _unique(type(obj), "name", values["name"].strip(), exclude_id=obj.id, site_id=obj.site_id)
+    _assign(obj, values)
 
 
 def update_season(season: Season, values: dict) -> None:
-    _unique(Season, "name", values["name"].strip(), exclude_id=season.id, site_id=season.site_id)
     outside = [w for w in season.theme_weeks
                if w.starts_on < values["start_date"] or w.ends_on > values["end_date"]]
     if outside:
         raise FormError("start_date", _("Theme week “%(title)s” would fall outside the season.",
                                         title=outside[0].title))
-    _assign(season, values)
+    update_named(season, values)
 
 
 def _check_theme_week(season: Season, values: dict, exclude_id: int | None = None) -> None:
@@ -85,29 +90,3 @@ def update_theme_week(week: ThemeWeek, values: dict) -> None:
 
 def delete_theme_week(week: ThemeWeek) -> None:
     db.session.delete(week)
-
-
-def create_room(site: Site, values: dict) -> Room:
-    _unique(Room, "name", values["name"].strip(), site_id=site.id)
-    room = Room(site_id=site.id)
-    _assign(room, values)
-    db.session.add(room)
-    return room
-
-
-def update_room(room: Room, values: dict) -> None:
-    _unique(Room, "name", values["name"].strip(), exclude_id=room.id, site_id=room.site_id)
-    _assign(room, values)
-
-
-def create_party(site: Site, values: dict) -> Party:
-    _unique(Party, "name", values["name"].strip(), site_id=site.id)
-    party = Party(site_id=site.id)
-    _assign(party, values)
-    db.session.add(party)
-    return party
-
-
-def update_party(party: Party, values: dict) -> None:
-    _unique(Party, "name", values["name"].strip(), exclude_id=party.id, site_id=party.site_id)
-    _assign(party, values)
