@@ -4,6 +4,6 @@ PARTY_KIND_LABELS = {
     "community": _l("Community"),
     "social_org": _l("Social organisation"),
     "social_worker": _l("Social workers"),
-    "volunteer": _l("Volunteers"),
+    "volunteer": _l("Community volunteers"),
     "charity": _l("Charitable resources"),
 }
