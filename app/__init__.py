@@ -76,8 +76,16 @@ def init_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.sites import bp as sites_bp
 
+    from app.resources import bp as resources_bp
+    from app.volunteers import bp as volunteers_bp
+
     for bp in (main_bp, auth_bp, sites_bp, admin_bp):
         app.register_blueprint(bp)
+    for bp in (volunteers_bp, resources_bp):
+        app.register_blueprint(bp)
+    from app.children import bp as children_bp
+
+    app.register_blueprint(children_bp)
 
 
 def init_errors(app: Flask) -> None:

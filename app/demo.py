@@ -74,4 +74,12 @@ def seed() -> Site:
         if role == "coordinator":
             add_grant(user, "coordinator", neighbour.id)
     db.session.flush()
+
+    from app.volunteers.demo import seed_volunteers
+
+    seed_volunteers(site, season)
+
+    from app.children.demo import seed_children
+
+    seed_children(site, season)
     return site

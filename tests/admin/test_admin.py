@@ -93,10 +93,10 @@ def test_user_search_filters_live(client, login, world):
 
 def test_navigation_shows_each_role_only_what_it_may_use(app, login, world):
     expectations = {
-        "admin": {"首页", "服务点", "账号"},
-        "coordinator": {"首页", "服务点"},
-        "auditor": {"首页", "服务点"},
-        "volunteer": {"首页"},
+        "admin": {"首页", "服务点", "志愿者", "儿童", "操作日志", "账号"},
+        "coordinator": {"首页", "服务点", "志愿者", "儿童"},
+        "auditor": {"首页", "服务点", "志愿者"},
+        "volunteer": {"首页", "我的志愿服务"},
         "guardian": {"首页"},
     }
     import re

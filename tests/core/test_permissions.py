@@ -20,6 +20,10 @@ ALLOWED = {
     "staff": {"admin", "coordinator", "auditor", "other_coordinator"},
     "site.view": {"admin", "coordinator", "auditor"},
     "site.manage": {"admin", "coordinator"},
+    # the volunteer's own objects: the "volunteer" user owns those filled into the URLs below
+    "volunteer.own": {"admin", "coordinator", "volunteer"},
+    "volunteer.self": {"volunteer"},
+    "coordinate": {"admin", "coordinator", "other_coordinator"},
 }
 
 
@@ -42,6 +46,40 @@ def test_every_view_declares_a_known_need(app):
         assert need in ALLOWED, f"{endpoint} declares no known access need (found {need!r})"
 
 
+def _volunteer_values(make, world) -> dict:
+    """Volunteer and resource objects on the world's site, owned by its "volunteer" user."""
+    from datetime import date
+
+    profile = make.volunteer_profile(world.users["volunteer"], world.site)
+    entry = make.hour_entry(profile, date(2025, 7, 8), season=world.season)
+    make.hour_entry(profile, date(2025, 7, 9), status="approved", season=world.season)
+    make.volunteer_settings(world.site)
+    certificate = make.certificate(profile, date(2025, 7, 7), date(2025, 7, 31))
+    return {"profile_id": profile.id, "hour_entry_id": entry.id, "certificate_id": certificate.id,
+            "number": certificate.number, "application_id": make.application(world.site).id,
+            "training_kind_id": make.training_kind(world.site).id,
+            "donation_id": make.donation(world.site, world.party).id}
+
+
+def _children_values(make, world) -> dict:
+    """A child of the world's site with consent, an application, guardian, pickup and an import."""
+    from app.children.models import ImportBatch, PickupPerson
+    from app.core.timeutil import utcnow
+    from app.extensions import db
+    from datetime import timedelta
+
+    child = make.child(world.site, "张三", allergies="花生")
+    make.consent(child)
+    enrolment = make.enrolment(child, world.season, status="applied")
+    pickup = PickupPerson(child_id=child.id, name="李四", relation="舅舅", phone="13900000000")
+    batch = ImportBatch(site_id=world.site.id, payload={"rows": [], "total": 0, "valid": 0},
+                        created_at=utcnow(), expires_at=utcnow() + timedelta(hours=1))
+    db.session.add_all([pickup, batch])
+    db.session.commit()
+    return {"child_id": child.id, "guardian_id": child.guardians[0].id, "pickup_id": pickup.id,
+            "enrolment_id": enrolment.id, "import_batch_id": batch.id}
+
+
 @pytest.mark.parametrize("endpoint,rule,method", _endpoints())
 def test_route_by_role(app, db, make, login, world, endpoint, rule, method):
     target = make.user("volunteer", world.site, username="target")
@@ -52,6 +90,8 @@ def test_route_by_role(app, db, make, login, world, endpoint, rule, method):
     values = {"site_id": world.site.id, "season_id": world.season.id, "room_id": world.room.id,
               "party_id": world.party.id, "theme_week_id": week.id, "user_id": target.id,
               "grant_id": target.grants[0].id, "token": "not-a-token"}
+    values.update(_volunteer_values(make, world))
+    values.update(_children_values(make, world))
     url = rule
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))

@@ -1,0 +1,300 @@
+"""Reads for the children area. Each function loads what its page needs up front, so query counts
+do not grow with the number of children.
+
+For later areas: ``alerts_for(child_ids)`` loads the safety alerts (allergy, high risk) of a whole
+list in one query; render each with ``child_alert`` from ``templates/children/_alert.html``::
+
+    alerts = alerts_for([c.id for c in children])
+    {% from "children/_alert.html" import child_alert %} ... {{ child_alert(alerts.get(child.id)) }}
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.children.models import (AuditEntry, Child, Consent, Enrolment, ErasureRecord, Guardian,
+                                 PickupPerson)
+from app.children.names import search_key
+from app.core.permissions import COORDINATOR
+from app.core.timeutil import LOCAL_TZ
+from app.extensions import db
+from app.sites.models import Season, Site
+
+
+# --- alerts ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Alert:
+    """What everyone caring for a child must see: allergies and the high-risk flag."""
+    allergies: str = ""
+    high_risk: bool = False
+    conditions: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.allergies or self.high_risk)
+
+
+def alert_of(child: Child) -> Alert | None:
+    alert = Alert(child.allergies.strip(), child.high_risk, child.conditions.strip())
+    return alert if alert else None
+
+
+def alerts_for(child_ids) -> dict[int, Alert]:
+    """Alerts of the given children in one query: {child_id: Alert}, only children with an alert."""
+    ids = list({int(i) for i in child_ids})
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Child.id, Child.allergies, Child.high_risk, Child.conditions)
+        .where(Child.id.in_(ids), or_(Child.allergies != "", Child.high_risk.is_(True))))
+    out = {}
+    for child_id, allergies, high_risk, conditions in rows:
+        alert = Alert((allergies or "").strip(), bool(high_risk), (conditions or "").strip())
+        if alert:
+            out[child_id] = alert
+    return out
+
+
+# --- lists and search -----------------------------------------------------------------------------
+@dataclass
+class Filters:
+    q: str = ""
+    grade: int | None = None
+    status: str = ""
+    school: str = ""
+    allergy: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        from app.children.models import ENROLMENT_STATUSES, GRADES
+
+        grade = args.get("grade", type=int)
+        status = args.get("status", "")
+        return cls(q=args.get("q", "").strip()[:60], grade=grade if grade in GRADES else None,
+                   status=status if status in ENROLMENT_STATUSES else "",
+                   school=args.get("school", "").strip()[:120], allergy=args.get("allergy") == "1")
+
+    def args(self) -> dict:
+        out = {"q": self.q, "grade": self.grade, "status": self.status, "school": self.school,
+               "allergy": "1" if self.allergy else None}
+        return {k: v for k, v in out.items() if v}
+
+
+def _search(query: Select, q: str) -> Select:
+    q = q.strip()
+    if not q:
+        return query
+    key = search_key(q)
+    conditions = [Child.name.contains(q, autoescape=True)]
+    if key and key.isascii():
+        conditions += [Child.name_pinyin.startswith(key, autoescape=True),
+                       Child.name_pinyin.contains(key, autoescape=True),
+                       Child.name_initials.startswith(key, autoescape=True)]
+    return query.where(or_(*conditions))
+
+
+def children_of_site(site: Site, filters: Filters) -> Select:
+    """The site's children (not erased), newest name order, filtered."""
+    query = (select(Child).where(Child.site_id == site.id, Child.erased_at.is_(None))
+             .order_by(Child.name_pinyin, Child.id))
+    query = _search(query, filters.q)
+    if filters.grade:
+        query = query.where(Child.grade == filters.grade)
+    if filters.school:
+        query = query.where(Child.school == filters.school)
+    if filters.allergy:
+        query = query.where(or_(Child.allergies != "", Child.high_risk.is_(True)))
+    if filters.status:
+        query = query.where(Child.id.in_(select(Enrolment.child_id).where(Enrolment.status == filters.status)))
+    return query
+
+
+def roster(season: Season, filters: Filters) -> Select:
+    """Enrolments of a season with their children: (Enrolment with .child loaded)."""
+    query = (select(Enrolment).join(Enrolment.child).options(contains_eager(Enrolment.child))
+             .where(Enrolment.season_id == season.id))
+    query = _search(query, filters.q)
+    if filters.grade:
+        query = query.where(Child.grade == filters.grade)
+    if filters.school:
+        query = query.where(Child.school == filters.school)
+    if filters.allergy:
+        query = query.where(or_(Child.allergies != "", Child.high_risk.is_(True)))
+    if filters.status:
+        query = query.where(Enrolment.status == filters.status)
+        order = [Enrolment.applied_at, Enrolment.id] if filters.status == "waitlisted" else [Child.name_pinyin]
+    else:
+        order = [Child.name_pinyin, Enrolment.id]
+    return query.order_by(*order)
+
+
+def schools_of(site_id: int) -> list[str]:
+    return list(db.session.scalars(
+        select(Child.school).where(Child.site_id == site_id, Child.school != "", Child.erased_at.is_(None))
+        .group_by(Child.school).order_by(Child.school).limit(200)))
+
+
+def status_counts(season: Season) -> dict[str, int]:
+    rows = db.session.execute(select(Enrolment.status, func.count()).where(Enrolment.season_id == season.id)
+                              .group_by(Enrolment.status))
+    counts = {"applied": 0, "enrolled": 0, "waitlisted": 0, "withdrawn": 0}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def enrolled_count(season_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.season_id == season_id, Enrolment.status == "enrolled")) or 0
+
+
+def waitlist(season: Season, limit: int = 5) -> list[Enrolment]:
+    """The first children waiting, in order of application."""
+    return list(db.session.scalars(
+        select(Enrolment).join(Enrolment.child).options(contains_eager(Enrolment.child))
+        .where(Enrolment.season_id == season.id, Enrolment.status == "waitlisted")
+        .order_by(Enrolment.applied_at, Enrolment.id).limit(limit)))
+
+
+def consented_ids(child_ids) -> set[int]:
+    ids = list(child_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Consent.child_id).where(Consent.child_id.in_(ids)).distinct()))
+
+
+# --- one child ------------------------------------------------------------------------------------
+def child_record(child_id: int) -> Child:
+    """A child with everything its page shows, loaded at once."""
+    return db.session.scalars(
+        select(Child).where(Child.id == child_id).options(
+            selectinload(Child.guardians), selectinload(Child.pickups),
+            selectinload(Child.consents).selectinload(Consent.recorded_by),
+            selectinload(Child.enrolments).selectinload(Enrolment.season))
+        .execution_options(populate_existing=True)).one()
+
+
+def guardians_of(child: Child) -> Select:
+    return select(Guardian).where(Guardian.child_id == child.id).order_by(Guardian.id)
+
+
+def pickups_of(child: Child) -> Select:
+    return select(PickupPerson).where(PickupPerson.child_id == child.id).order_by(PickupPerson.id)
+
+
+def has_consent(child: Child) -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(Consent).where(Consent.child_id == child.id)))
+
+
+def seasons_of_site(site_id: int) -> list[Season]:
+    return list(db.session.scalars(select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None))
+                                   .order_by(Season.start_date.desc())))
+
+
+def likely_duplicates(site_id: int, name: str, birth_date: date | None, phones: list[str],
+                      exclude_id: int | None = None) -> list[Child]:
+    """Children of the site with the same name and birth date, or the same name and a guardian phone."""
+    name = name.strip()
+    same = [and_(Child.name == name, Child.birth_date == birth_date)] if birth_date else []
+    phones = [p for p in phones if p]
+    if phones:
+        same.append(and_(Child.name == name, Child.id.in_(
+            select(Guardian.child_id).where(Guardian.phone.in_(phones)))))
+    if not same:
+        return []
+    query = select(Child).where(Child.site_id == site_id, Child.erased_at.is_(None), or_(*same))
+    if exclude_id:
+        query = query.where(Child.id != exclude_id)
+    return list(db.session.scalars(query.limit(5)))
+
+
+def duplicate_keys(site_id: int) -> tuple[set, set]:
+    """For imports: {(name, birth_date)} and {(name, phone)} of the site's children, in two queries."""
+    by_birth = {(n, b) for n, b in db.session.execute(
+        select(Child.name, Child.birth_date).where(Child.site_id == site_id, Child.erased_at.is_(None)))}
+    by_phone = {(n, p) for n, p in db.session.execute(
+        select(Child.name, Guardian.phone).join(Guardian, Guardian.child_id == Child.id)
+        .where(Child.site_id == site_id, Child.erased_at.is_(None)))}
+    return by_birth, by_phone
+
+
+def roster_for_export(season: Season) -> list[Enrolment]:
+    return list(db.session.scalars(
+        select(Enrolment).join(Enrolment.child).options(
+            contains_eager(Enrolment.child).selectinload(Child.guardians),
+            contains_eager(Enrolment.child).selectinload(Child.pickups))
+        .where(Enrolment.season_id == season.id).order_by(Enrolment.status, Child.name_pinyin)))
+
+
+def audit_of_child(child_id: int, limit: int = 500) -> list[AuditEntry]:
+    return list(db.session.scalars(select(AuditEntry).options(selectinload(AuditEntry.user))
+                                   .where(AuditEntry.child_id == child_id)
+                                   .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
+
+
+def erasure_of(child_id: int) -> ErasureRecord | None:
+    return db.session.scalar(select(ErasureRecord).where(ErasureRecord.child_id == child_id))
+
+
+# --- sites a user manages -------------------------------------------------------------------------
+def managed_sites(user) -> list[Site]:
+    query = select(Site).where(Site.archived_at.is_(None)).order_by(Site.name)
+    if not user.is_admin:
+        query = query.where(Site.id.in_(user.site_ids({COORDINATOR}) or {-1}))
+    return list(db.session.scalars(query))
+
+
+# --- audit trail ----------------------------------------------------------------------------------
+@dataclass
+class AuditFilters:
+    user: str = ""
+    child_id: int | None = None
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_args(cls, args) -> AuditFilters:
+        from app.children.models import AUDIT_ACTIONS
+
+        def parse(value):
+            try:
+                return date.fromisoformat(value) if value else None
+            except ValueError:
+                return None
+
+        action = args.get("action", "")
+        return cls(user=args.get("user", "").strip()[:64], child_id=args.get("child", type=int),
+                   action=action if action in AUDIT_ACTIONS else "",
+                   date_from=parse(args.get("from", "")), date_to=parse(args.get("to", "")))
+
+    def args(self) -> dict:
+        out = {"user": self.user, "child": self.child_id, "action": self.action,
+               "from": self.date_from.isoformat() if self.date_from else None,
+               "to": self.date_to.isoformat() if self.date_to else None}
+        return {k: v for k, v in out.items() if v}
+
+
+def _utc_start(day: date) -> datetime:
+    """The UTC instant at which the local (Asia/Shanghai) day begins, naive like stored times."""
+    return datetime.combine(day, time.min, LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def audit_entries(filters: AuditFilters) -> Select:
+    from app.auth.models import User
+
+    query = (select(AuditEntry).options(selectinload(AuditEntry.user))
+             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+    if filters.user:
+        query = query.where(AuditEntry.user_id.in_(select(User.id).where(or_(
+            User.username == filters.user, User.display_name == filters.user))))
+    if filters.child_id:
+        query = query.where(AuditEntry.child_id == filters.child_id)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.date_from:
+        query = query.where(AuditEntry.at >= _utc_start(filters.date_from))
+    if filters.date_to:
+        query = query.where(AuditEntry.at < _utc_start(filters.date_to + timedelta(days=1)))
+    return query

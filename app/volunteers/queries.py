@@ -1,0 +1,203 @@
+"""Reads for volunteers: each loads what its page needs up front, in a fixed number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core.permissions import COORDINATOR
+from app.extensions import db
+from app.sites.models import Party, Season, Site
+from app.volunteers.eligibility import check_expires_on, eligibility_many, facts_for
+from app.volunteers.models import (BackgroundCheck, Certificate, HourCorrection, HourEntry, TrainingAttendance, TrainingKind,
+                                   TrainingSession, VolunteerApplication, VolunteerProfile, VolunteerSettings)
+
+
+def soon_days() -> int:
+    return int(current_app.config.get("VOLUNTEER_DUE_SOON_DAYS", 30))
+
+
+def profile_for_user(user) -> VolunteerProfile | None:
+    return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
+
+
+def profiles_of(site: Site, show_archived: bool = False, search: str = "") -> Select:
+    query = (select(VolunteerProfile).options(selectinload(VolunteerProfile.party))
+             .where(VolunteerProfile.site_id == site.id).order_by(VolunteerProfile.real_name))
+    if not show_archived:
+        query = query.where(VolunteerProfile.archived_at.is_(None))
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(VolunteerProfile.real_name.ilike(like) | VolunteerProfile.phone.ilike(like)
+                            | VolunteerProfile.volunteer_number.ilike(like))
+    return query
+
+
+def active_profiles(site: Site) -> list[VolunteerProfile]:
+    return list(db.session.scalars(select(VolunteerProfile).where(
+        VolunteerProfile.site_id == site.id, VolunteerProfile.archived_at.is_(None))
+        .order_by(VolunteerProfile.real_name)))
+
+
+def volunteer_parties(site_id: int) -> list[Party]:
+    return list(db.session.scalars(select(Party).where(
+        Party.site_id == site_id, Party.archived_at.is_(None)).order_by(Party.kind, Party.name)))
+
+
+def list_rows(profiles: list[VolunteerProfile], today: date) -> list[dict]:
+    """Each volunteer with today's eligibility (three queries for the whole page)."""
+    verdicts = eligibility_many(profiles, today)
+    return [dict(profile=p, eligibility=verdicts[p.id]) for p in profiles]
+
+
+@dataclass
+class DueItem:
+    profile: VolunteerProfile
+    what: str
+    expires_on: date | None
+    state: str
+
+
+def due_soon(site: Site, today: date) -> list[DueItem]:
+    """Trainings, background checks and insurance that lapse within the warning window or already have."""
+    from flask_babel import gettext as _
+
+    profiles = active_profiles(site)
+    facts = facts_for(profiles)
+    horizon = today + timedelta(days=soon_days())
+    items: list[DueItem] = []
+    for profile in profiles:
+        f = facts[profile.id]
+        for q in f.qualifications:
+            if q.kind.required and (q.expires_on is None or q.expires_on <= horizon):
+                items.append(DueItem(profile, q.kind.name, q.expires_on, q.state(today, soon_days())))
+        check_end = check_expires_on(f.latest_check) if f.latest_check else None
+        if check_end is None or check_end <= horizon:
+            state = "missing" if check_end is None else ("expired" if check_end <= today else "due_soon")
+            items.append(DueItem(profile, _("Background check"), check_end, state))
+        if profile.insurance_until and profile.insurance_until <= horizon:
+            items.append(DueItem(profile, _("Accident insurance"), profile.insurance_until,
+                                 "expired" if profile.insurance_until < today else "due_soon"))
+    order = {"expired": 0, "missing": 1, "due_soon": 2, "valid": 3}
+    items.sort(key=lambda i: (order[i.state], i.expires_on or date.min, i.profile.real_name))
+    return items
+
+
+def profile_page(profile: VolunteerProfile, today: date) -> dict:
+    facts = facts_for([profile])[profile.id]
+    checks = list(db.session.scalars(select(BackgroundCheck).where(BackgroundCheck.profile_id == profile.id)
+                                     .order_by(BackgroundCheck.checked_on.desc())))
+    verdict = eligibility_many([profile], today)[profile.id]
+    return dict(qualifications=facts.qualifications, checks=checks, eligibility=verdict,
+                check_expires_on=check_expires_on(facts.latest_check) if facts.latest_check else None,
+                soon_days=soon_days())
+
+
+def totals(profile: VolunteerProfile) -> dict:
+    """Approved and pending minutes per season and overall, in one query."""
+    rows = db.session.execute(
+        select(HourEntry.season_id, Season.name, Season.start_date,
+               func.sum(case((HourEntry.status == "approved", HourEntry.minutes), else_=0)),
+               func.sum(case((HourEntry.status == "pending", HourEntry.minutes), else_=0)))
+        .outerjoin(Season, HourEntry.season_id == Season.id)
+        .where(HourEntry.profile_id == profile.id)
+        .group_by(HourEntry.season_id, Season.name, Season.start_date)).all()
+    seasons = sorted(({"name": name, "start": start, "approved": int(a or 0), "pending": int(p or 0)}
+                      for _sid, name, start, a, p in rows), key=lambda r: r["start"] or date.min, reverse=True)
+    return dict(seasons=seasons, approved=sum(r["approved"] for r in seasons),
+                pending=sum(r["pending"] for r in seasons))
+
+
+def history(profile: VolunteerProfile) -> Select:
+    return (select(HourEntry).options(selectinload(HourEntry.corrections))
+            .where(HourEntry.profile_id == profile.id)
+            .order_by(HourEntry.work_date.desc(), HourEntry.starts_at.desc()))
+
+
+def pending_queue(site: Site) -> Select:
+    return (select(HourEntry).options(joinedload(HourEntry.profile).selectinload(VolunteerProfile.party))
+            .where(HourEntry.site_id == site.id, HourEntry.status == "pending")
+            .order_by(HourEntry.work_date, HourEntry.starts_at, HourEntry.id))
+
+
+def pending_count(site_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(HourEntry).where(
+        HourEntry.site_id == site_id, HourEntry.status == "pending")) or 0
+
+
+def entry_with_history(entry: HourEntry) -> HourEntry:
+    return db.session.scalar(select(HourEntry).options(
+        joinedload(HourEntry.profile),
+        selectinload(HourEntry.corrections).joinedload(HourCorrection.changed_by))
+        .where(HourEntry.id == entry.id))
+
+
+def applications_of(site: Site, status: str = "applied") -> list[VolunteerApplication]:
+    return list(db.session.scalars(select(VolunteerApplication).where(
+        VolunteerApplication.site_id == site.id, VolunteerApplication.status == status)
+        .order_by(VolunteerApplication.created_at.desc()).limit(200)))
+
+
+def training_kinds_of(site: Site, show_archived: bool = False) -> Select:
+    query = select(TrainingKind).where(TrainingKind.site_id == site.id).order_by(TrainingKind.name)
+    if not show_archived:
+        query = query.where(TrainingKind.archived_at.is_(None))
+    return query
+
+
+def active_kinds(site: Site) -> list[TrainingKind]:
+    return list(db.session.scalars(training_kinds_of(site)))
+
+
+def training_sessions_of(site: Site) -> Select:
+    return (select(TrainingSession).options(joinedload(TrainingSession.kind))
+            .where(TrainingSession.site_id == site.id)
+            .order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()))
+
+
+def attendee_counts(sessions: list[TrainingSession]) -> dict[int, int]:
+    ids = [s.id for s in sessions] or [-1]
+    return dict(db.session.execute(select(TrainingAttendance.session_id, func.count()).where(
+        TrainingAttendance.session_id.in_(ids)).group_by(TrainingAttendance.session_id)).all())
+
+
+def settings_of(site_id: int) -> VolunteerSettings | None:
+    return db.session.get(VolunteerSettings, site_id)
+
+
+def certificates_of_site(site: Site) -> Select:
+    return (select(Certificate).where(Certificate.site_id == site.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+def certificates_of(profile: VolunteerProfile) -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).where(Certificate.profile_id == profile.id)
+                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+def certificate_by_number(number: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.number == number.strip().upper()))
+
+
+def staff_hub(user) -> list[dict]:
+    """The sites a staff member works on, with pending hours and applications, in three queries."""
+    query = select(Site).where(Site.archived_at.is_(None)).order_by(Site.name)
+    if not user.is_admin:
+        query = query.where(Site.id.in_(user.site_ids() or {-1}))
+    sites = list(db.session.scalars(query.limit(100)))
+    ids = [s.id for s in sites] or [-1]
+    pending = dict(db.session.execute(select(HourEntry.site_id, func.count()).where(
+        HourEntry.site_id.in_(ids), HourEntry.status == "pending").group_by(HourEntry.site_id)).all())
+    applied = dict(db.session.execute(select(VolunteerApplication.site_id, func.count()).where(
+        VolunteerApplication.site_id.in_(ids), VolunteerApplication.status == "applied")
+        .group_by(VolunteerApplication.site_id)).all())
+    volunteers = dict(db.session.execute(select(VolunteerProfile.site_id, func.count()).where(
+        VolunteerProfile.site_id.in_(ids), VolunteerProfile.archived_at.is_(None))
+        .group_by(VolunteerProfile.site_id)).all())
+    return [dict(site=s, pending=pending.get(s.id, 0), applied=applied.get(s.id, 0),
+                 volunteers=volunteers.get(s.id, 0), manage=user.is_admin or COORDINATOR in user.roles_on(s.id))
+            for s in sites]
+

@@ -1,0 +1,62 @@
+"""In the browser: live search narrows the list as the coordinator types pinyin; the import
+preview shows each row's problems."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+from openpyxl import Workbook
+
+from app.children.importer import HEADERS
+
+pytestmark = pytest.mark.browser
+
+
+def test_live_search_by_pinyin(page, browser_login, make, world):
+    for name in ("张三", "周杰", "李玥", "王堃"):
+        make.child(world.site, name)
+    browser_login(page, world.users["coordinator"])
+    page.goto(f"/sites/{world.site.id}/children")
+    rows = page.locator("#children-section tbody tr")
+    assert rows.count() == 4
+    search = page.locator("#child-search")
+    section = page.locator("#children-section")
+    search.press_sequentially("zh", delay=50)
+    expect(rows).to_have_count(2)  # zhangsan, zhoujie
+    search.press_sequentially("angs", delay=50)
+    expect(rows).to_have_count(1)
+    expect(section).to_contain_text("张三")
+    search.fill("")
+    expect(rows).to_have_count(4)
+    search.press_sequentially("zs", delay=50)  # initials
+    expect(page).to_have_url(re.compile(r"q=zs"))
+    expect(rows).to_have_count(1)
+    expect(section).to_contain_text("张三")
+    expect(section).not_to_contain_text("李玥")
+    page.reload()
+    expect(page.locator("#children-section tbody tr")).to_have_count(1)
+    assert page.console_errors == []
+
+
+def test_import_preview_shows_row_errors(page, browser_login, world, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(["张小雨", "女", "2016-09-01", "三年级", "", "", "张建国", "父亲", "13800001234", "", "", "", "", "否", "否"])
+    sheet.append(["李四", "男", "2016-13-01", "十年级", "", "", "李父", "父亲", "", "", "", "", "", "否", "否"])
+    path = tmp_path / "名单.xlsx"
+    workbook.save(path)
+    browser_login(page, world.users["coordinator"])
+    page.goto(f"/sites/{world.site.id}/children/import")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("[data-testid=import-form] button.primary")
+    problems = page.locator("[data-testid=import-problems]")
+    problems.wait_for()
+    text = problems.inner_text()
+    assert "李四" in text and text.count("\n") >= 3
+    assert page.locator("[data-testid=import-problems] li.error").count() == 3  # date, grade, phone
+    page.click("[data-testid=import-confirm]")
+    page.wait_for_url(f"**/sites/{world.site.id}/children")
+    assert "张小雨" in page.locator("#children-section").inner_text()
