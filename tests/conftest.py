@@ -174,10 +174,12 @@ def live_server(app):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads, server.block_on_close = False, True  # server_close() waits for requests
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()  # no request still holds a database connection when the engine is disposed
     thread.join(timeout=5)
 
 

@@ -154,6 +154,9 @@ def test_login_limits_hold_across_app_servers_through_redis(database_uri, make, 
         server = servers[i % 2]
         server.test_client_class = type(app.test_client())
         statuses.append(server.test_client().post("/auth/login", data={"login": "target", "password": "x"}).status_code)
+    for server in servers:
+        with server.app_context():
+            server.extensions["sqlalchemy"].engine.dispose()
     assert statuses == [422, 422, 422, 422, 429]
     import redis
 

@@ -29,7 +29,7 @@ def test_log_hours_on_a_phone_updates_the_pending_total(phone_page, browser_logi
     # a locator assertion polls without evaluating strings (the CSP forbids eval)
     expect(page.get_by_test_id("pending-total")).to_have_text("3.5")
     assert page.evaluate("window.__marker") == "same page"  # no reload
-    assert page.locator("#history").get_by_text("书法兴趣课助教").count() == 1
+    expect(page.locator("#history").get_by_text("书法兴趣课助教")).to_have_count(1)  # refreshed by its own request
 
     # an invalid entry shows its message in place, and the total does not move
     form = page.get_by_test_id("log-hours-form")
