@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -200,17 +199,12 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        path = ROOT / "docs" / "PERFORMANCE.md"
-        text = path.read_text() if path.exists() else "# Performance\n"
-        section = ("## Children\n\n`bench/bench_children.py` (run: `.venv/bin/python bench/bench_children.py "
-                   "--write`).\n\n" + report + "\n\nThe query count of the roster and list pages does not grow "
-                   "with the number of children (pinned by `tests/children/test_children.py::"
-                   "test_query_count_does_not_grow_with_children`).\n")
-        if "## Children" in text:
-            text = re.sub(r"## Children\n.*?(?=\n## |\Z)", section.rstrip("\n") + "\n", text, flags=re.S)
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-        path.write_text(text)
+        from bench.common import write_section
+
+        write_section("children", "## Children\n\n`bench/bench_children.py` (run: `.venv/bin/python "
+                      "bench/bench_children.py --write`).\n\n" + report + "\n\nThe query count of the roster "
+                      "and list pages does not grow with the number of children (pinned by "
+                      "`tests/children/test_children.py::test_query_count_does_not_grow_with_children`).")
     return 0
 
 

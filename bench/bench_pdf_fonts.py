@@ -80,6 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--save", metavar="DIR", help="also write each PDF to DIR")
+    parser.add_argument("--write", action="store_true", help="write the results to docs/PERFORMANCE.md")
     parser.add_argument("--fonttools-subset", action="store_true",
                         help="simulate a host without libharfbuzz-subset")
     args = parser.parse_args()
@@ -104,7 +105,7 @@ def main() -> int:
     print(f"WeasyPrint {weasyprint_version}, font embedding via "
           f"{'HarfBuzz-subset' if harfbuzz_subset else 'fontTools'}, "
           f"median of {args.runs} runs after 1 warm-up\n")
-    medians = {}
+    medians, rows = {}, []
     for key, label, css, extra in VARIANTS:
         html = PAGE.format(extra=extra)
         out = pdf.render_pdf(html, css=css)              # warm-up
@@ -117,6 +118,7 @@ def main() -> int:
         if args.save:
             Path(args.save).mkdir(parents=True, exist_ok=True)
             Path(args.save, f"bench-{key}.pdf").write_bytes(out)
+        rows.append(f"| {label} | {medians[key] * 1000:.1f} | {len(out) / 1024:.0f} KiB |")
         print(f"{label:<40} median {medians[key] * 1000:8.1f} ms   "
               f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, "
               f"{len(out) / 1024:.0f} KiB PDF)")
@@ -127,6 +129,19 @@ def main() -> int:
     print(f"subset / wqy      = {medians['subset'] / medians['wqy']:.3f}  "
           f"(subset is {medians['wqy'] / medians['subset']:.1f}x faster)")
     print(f"fallback / subset = {medians['fallback'] / medians['subset']:.2f}")
+    if args.write:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from bench.common import machine, write_section
+
+        write_section("pdf-fonts", "\n".join([
+            "## PDF fonts (bench/bench_pdf_fonts.py)", "",
+            f"One certificate-like A4 page, WeasyPrint {weasyprint_version}, font embedding via "
+            f"{'HarfBuzz-subset' if harfbuzz_subset else 'fontTools'}, median of {args.runs} runs after a "
+            f"warm-up; {machine()}.", "",
+            "| fonts | median ms | PDF size |", "|---|---:|---:|", *rows, "",
+            f"Ratio prepared subset / system Noto Sans CJK SC by family name: "
+            f"**{medians['subset'] / medians['noto']:.2f}**; subset / WenQuanYi Zen Hei: "
+            f"{medians['subset'] / medians['wqy']:.2f}. See docs/PDF.md for the method."]))
     return 0
 
 

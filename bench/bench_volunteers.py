@@ -142,16 +142,9 @@ The statement count does not grow with the number of entries (also pinned by
 """
     print(report)
     if args.write:
-        path = ROOT / "docs" / "PERFORMANCE.md"
-        text = path.read_text() if path.exists() else "# Performance\n"
-        start = text.find("## Volunteers")
-        if start >= 0:
-            end = text.find("\n## ", start + 1)
-            text = text[:start] + report + (text[end + 1:] if end >= 0 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + report
-        path.write_text(text)
-        print(f"written to {path}")
+        from bench.common import write_section
+
+        write_section("volunteers", report)
     return 0
 
 

@@ -50,7 +50,7 @@ def _workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
 
 
 def roster_xlsx(season, enrolments: list[Enrolment]) -> bytes:
-    headers = [_("No."), _("Name"), _("Sex"), _("Birth date"), _("Grade"), _("School"), _("Hometown"),
+    headers = [_("No."), _("Full name"), _("Sex"), _("Birth date"), _("Grade"), _("School"), _("Hometown"),
                _("Status"), _("Applied"), _("Guardians"), _("Pickup persons"), _("May go home alone"),
                _("Allergies"), _("High risk")]
     rows = []
@@ -68,7 +68,7 @@ def roster_xlsx(season, enrolments: list[Enrolment]) -> bytes:
 def child_sections(child: Child, consents, enrolments, audit_entries) -> list[tuple[str, list[str], list[list]]]:
     """Everything held about a child, as titled tables."""
     record = [
-        [_("Name"), child.name], [_("Sex"), str(SEX_LABELS.get(child.sex, ""))],
+        [_("Full name"), child.name], [_("Sex"), str(SEX_LABELS.get(child.sex, ""))],
         [_("Birth date"), child.birth_date.isoformat() if child.birth_date else ""],
         [_("Grade"), str(GRADE_LABELS.get(child.grade, ""))], [_("School"), child.school],
         [_("Hometown"), child.hometown], [_("May go home alone"), _yes(child.may_go_home_alone)],
@@ -78,9 +78,9 @@ def child_sections(child: Child, consents, enrolments, audit_entries) -> list[tu
     ]
     return [
         (_("Child"), [_("Field"), _("Value")], record),
-        (_("Guardians"), [_("Name"), _("Relation"), _("Phone"), _("Employer")],
+        (_("Guardians"), [_("Full name"), _("Relation"), _("Phone"), _("Employer")],
          [[g.name, g.relation, g.phone, g.employer] for g in child.guardians]),
-        (_("Pickup persons"), [_("Name"), _("Relation"), _("Phone")],
+        (_("Pickup persons"), [_("Full name"), _("Relation"), _("Phone")],
          [[p.name, p.relation, p.phone] for p in child.pickups]),
         (_("Consent"), [_("Notice version"), _("Guardian"), _("Relation"), _("Consented at"), _("Recorded by")],
          [[c.notice.version, c.guardian_name, c.guardian_relation, _when(c.consented_at),

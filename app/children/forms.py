@@ -33,7 +33,7 @@ def _coerce_grade(value):
 
 
 class ChildForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[required(), max_len(60)])
+    name = StringField(_l("Full name"), validators=[required(), max_len(60)])
     sex = SelectField(_l("Sex"), choices=[(s, SEX_LABELS[s]) for s in SEXES], validators=[required()])
     birth_date = DateField(_l("Birth date"), validators=[input_required(), plausible_birth_date])
     grade = SelectField(_l("Grade in the coming school year"), coerce=_coerce_grade, validate_choice=False,
@@ -64,7 +64,7 @@ class NewChildForm(ChildForm):
 
 
 class GuardianForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[required(), max_len(60)])
+    name = StringField(_l("Full name"), validators=[required(), max_len(60)])
     relation = StringField(_l("Relation"), validators=[required(), max_len(20)],
                            render_kw={"placeholder": _l("e.g. father, mother, grandmother")})
     phone = StringField(_l("Phone"), validators=[required(), max_len(20), phone_number])
@@ -72,7 +72,7 @@ class GuardianForm(FlaskForm):
 
 
 class PickupForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[required(), max_len(60)])
+    name = StringField(_l("Full name"), validators=[required(), max_len(60)])
     relation = StringField(_l("Relation"), validators=[required(), max_len(20)])
     phone = StringField(_l("Phone"), validators=[required(), max_len(20), phone_number])
 

@@ -3,7 +3,9 @@ from flask_babel import lazy_gettext as _l
 from app.children.models import GRADES
 
 SEX_LABELS = {"m": _l("Boy"), "f": _l("Girl")}
-GRADE_LABELS = {g: _l("Grade %(grade)d", grade=g) for g in GRADES}
+GRADE_LABELS = dict(zip(GRADES, (
+    _l("Grade 1"), _l("Grade 2"), _l("Grade 3"), _l("Grade 4"), _l("Grade 5"), _l("Grade 6"),
+    _l("Grade 7"), _l("Grade 8"), _l("Grade 9"))))
 STATUS_LABELS = {
     "applied": _l("Applied"),
     "enrolled": _l("Enrolled"),

@@ -42,7 +42,7 @@ def _child_context(child):
 
 GUARDIANS = crud.InlineTable(
     name="guardian", plural="guardians", form=GuardianForm, title=_l("Guardians"), parent_param="child_id",
-    columns=[_l("Name"), _l("Relation"), _l("Phone"), _l("Employer")],
+    columns=[_l("Full name"), _l("Relation"), _l("Phone"), _l("Employer")],
     list_query=lambda child, archived: queries.guardians_of(child), create=services.create_guardian,
     update=services.update_guardian, archive=services.delete_guardian, removable=True,
     list_need=SITE_MANAGE, manage_need=SITE_MANAGE, row_template="children/_guardian_row.html",
@@ -50,7 +50,7 @@ GUARDIANS = crud.InlineTable(
 )
 PICKUPS = crud.InlineTable(
     name="pickup", plural="pickups", form=PickupForm, title=_l("Authorised pickup persons"),
-    parent_param="child_id", columns=[_l("Name"), _l("Relation"), _l("Phone")],
+    parent_param="child_id", columns=[_l("Full name"), _l("Relation"), _l("Phone")],
     list_query=lambda child, archived: queries.pickups_of(child), create=services.create_pickup,
     update=services.update_pickup, archive=services.delete_pickup, removable=True,
     list_need=SITE_MANAGE, manage_need=SITE_MANAGE, row_template="children/_pickup_row.html",
