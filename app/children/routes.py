@@ -269,11 +269,9 @@ def _back_to(enrolment) -> str:
     return url_for("children.child_detail", child_id=enrolment.child_id)
 
 
-@bp.route("/enrolments/<int:enrolment_id>/decide", methods=["POST"])
-@requires(SITE_MANAGE)
-def enrolment_decide(enrolment: Enrolment):
+def _enrolment_action(enrolment: Enrolment, action):
     try:
-        services.decide(enrolment)
+        action(enrolment)
     except FormError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -281,20 +279,18 @@ def enrolment_decide(enrolment: Enrolment):
         db.session.commit()
         flash(_status_message(enrolment), "success")
     return redirect_after_post(_back_to(enrolment))
+
+
+@bp.route("/enrolments/<int:enrolment_id>/decide", methods=["POST"])
+@requires(SITE_MANAGE)
+def enrolment_decide(enrolment: Enrolment):
+    return _enrolment_action(enrolment, services.decide)
 
 
 @bp.route("/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
 @requires(SITE_MANAGE)
 def enrolment_withdraw(enrolment: Enrolment):
-    try:
-        services.withdraw(enrolment)
-    except FormError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_status_message(enrolment), "success")
-    return redirect_after_post(_back_to(enrolment))
+    return _enrolment_action(enrolment, services.withdraw)
 
 
 # --- a guardian's rights: export and erase --------------------------------------------------------

@@ -309,7 +309,7 @@ def test_roster_export_xlsx(coordinator, db, make, world):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] in ("Name", "姓名") and rows[1][1] == "张三"
+    assert rows[0][1] in ("Full name", "姓名") and rows[1][1] == "张三"
     assert all(not (isinstance(v, str) and v.startswith("=")) for v in rows[1])  # never a formula
     assert _count(db, AuditEntry, AuditEntry.action == "export") == 1
 
