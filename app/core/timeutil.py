@@ -18,5 +18,10 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TZ)
 
 
+def local_now() -> datetime:
+    """Now in Asia/Shanghai (aware)."""
+    return datetime.now(LOCAL_TZ)
+
+
 def local_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return local_now().date()

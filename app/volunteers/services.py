@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, datetime, time
+from datetime import date, time
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -17,7 +17,7 @@ from app.admin.services import add_grant, create_user
 from app.auth.models import User
 from app.auth.services import create_invitation
 from app.core.errors import FormError
-from app.core.timeutil import LOCAL_TZ, local_today, utcnow
+from app.core.timeutil import local_now, local_today, utcnow
 from app.extensions import db
 from app.sites.models import Party, Season, Site
 from app.volunteers.models import (BackgroundCheck, Certificate, CertificateCounter, HourCorrection, HourEntry,
@@ -302,13 +302,12 @@ def season_on(site_id: int, day: date) -> Season | None:
 def _check_hours(profile_id: int, day: date, start: time, end: time, exclude_id: int | None = None,
                  *, check_future: bool = True) -> int:
     """The rules an hour entry keeps; returns its minutes. Raises FormError naming the field."""
-    if check_future:
-        now = datetime.now(LOCAL_TZ)
-        if day > now.date():
-            raise FormError("work_date", _("Hours cannot be logged for a future day."))
+    now = local_now()
+    if check_future and day > now.date():
+        raise FormError("work_date", _("Hours cannot be logged for a future day."))
     if end <= start:
         raise FormError("ends_at", _("The end time must be after the start time."))
-    if check_future and day == datetime.now(LOCAL_TZ).date() and end > datetime.now(LOCAL_TZ).time():
+    if check_future and day == now.date() and end > now.time().replace(tzinfo=None):
         raise FormError("ends_at", _("The end time has not come yet; log hours once the service is over."))
     minutes = _minutes(start, end)
     others = db.session.execute(select(HourEntry.id, HourEntry.starts_at, HourEntry.ends_at, HourEntry.minutes)
