@@ -42,6 +42,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
+    LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}  # each language by its own name, never translated
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the signed session
     SESSION_COOKIE_HTTPONLY = True
