@@ -10,6 +10,7 @@ from app.auth.services import create_invitation
 from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import ADMINISTER, register_loader, requires
+from app.core.pagination import paginate
 from app.extensions import db
 
 register_loader("user_id", User, lambda user: None)
@@ -18,8 +19,7 @@ register_loader("grant_id", RoleGrant, lambda grant: None)
 
 def _users_context(form):
     search = request.args.get("q", "")
-    page = db.paginate(queries.users(search), page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(queries.users(search))
     return dict(form=form, page=page, search=search)
 
 

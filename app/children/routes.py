@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import current_app, flash, redirect, request, send_file, url_for
+from flask import flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,7 @@ from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import ADMINISTER, COORDINATE, SITE_MANAGE, register_loader, requires
 from app.core.timeutil import utcnow
+from app.core.pagination import paginate
 from app.extensions import db
 from app.sites.models import Season, Site
 
@@ -95,8 +96,7 @@ def index():
 @requires(SITE_MANAGE)
 def child_list(site: Site):
     filters = queries.Filters.from_args(request.args)
-    items = db.paginate(queries.children_of_site(site, filters), page=request.args.get("page", 1, type=int),
-                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    items = paginate(queries.children_of_site(site, filters))
     url = url_for("children.child_list", site_id=site.id)
     ids = [c.id for c in items.items]
     return render("children/list.html", "children/_list.html", site=site, filters=filters, page=items,
@@ -110,8 +110,7 @@ def child_list(site: Site):
 @requires(SITE_MANAGE)
 def roster(season: Season):
     filters = queries.Filters.from_args(request.args)
-    items = db.paginate(queries.roster(season, filters), page=request.args.get("page", 1, type=int),
-                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    items = paginate(queries.roster(season, filters))
     url = url_for("children.roster", season_id=season.id)
     counts = queries.status_counts(season)
     return render("children/roster.html", "children/_roster.html", site=season.site, season=season,
@@ -409,8 +408,7 @@ def import_cancel(import_batch: ImportBatch):
 @requires(ADMINISTER)
 def audit_trail():
     filters = queries.AuditFilters.from_args(request.args)
-    page = db.paginate(queries.audit_entries(filters), page=request.args.get("page", 1, type=int),
-                       per_page=50, error_out=False)
+    page = paginate(queries.audit_entries(filters), per_page=50)
     return render("children/audit.html", "children/_audit_table.html", filters=filters, page=page,
                   actions=AUDIT_ACTIONS, action_labels=ACTION_LABELS,
                   page_url=url_for("children.audit_trail", **filters.args()))

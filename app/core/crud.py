@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import can, requires
+from app.core.pagination import paginate
 from app.extensions import db
 
 
@@ -85,9 +86,7 @@ def register(bp: Blueprint, table: InlineTable, list_rule: str) -> None:
 
     def context(parent, form, **extra):
         show_archived = request.args.get("archived") == "1"
-        page = db.paginate(table.list_query(parent, show_archived),
-                           page=request.args.get("page", 1, type=int), per_page=table.per_page,
-                           error_out=False)
+        page = paginate(table.list_query(parent, show_archived), per_page=table.per_page)
         return dict(parent=parent, form=form, page=page, show_archived=show_archived,
                     list_url=list_url(parent), **_common(), **table.extra_context(parent), **extra)
 

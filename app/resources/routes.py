@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from flask import current_app, flash, request, url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import SITE_MANAGE, SITE_VIEW, can, register_loader, requires
 from app.core.timeutil import local_today
+from app.core.pagination import paginate
 from app.extensions import db
 from app.resources import bp, queries, services
 from app.resources.forms import AllocationForm, DonationForm
@@ -34,8 +35,7 @@ def _field_error(form, error: FormError) -> None:
 
 
 def _donations_context(site, form=None):
-    page = db.paginate(queries.donations_of(site), page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(queries.donations_of(site))
     form = form or DonationForm(formdata=None, parties=queries.parties_of(site.id), received_on=local_today())
     used = queries.used_by_donation(list(page.items))
     return dict(site=site, page=page, form=form, can_manage=can(SITE_MANAGE, site.id), used=used,

@@ -13,6 +13,7 @@ from app.core.pdf import pdf_response, render_pdf
 from app.core.permissions import (PUBLIC, SITE_MANAGE, SITE_VIEW, STAFF, VOLUNTEER_OWN, VOLUNTEER_SELF, can,
                                   register_loader, requires)
 from app.core.timeutil import local_today
+from app.core.pagination import paginate
 from app.extensions import db, limiter
 from app.sites.models import Site
 from app.volunteers import bp, queries, services
@@ -46,11 +47,6 @@ def _field_error(form, error: FormError) -> None:
     db.session.rollback()
     field = getattr(form, error.field, None)
     (field.errors if field is not None else form.form_errors).append(error.message)
-
-
-def _page(query, per_page: int | None = None):
-    return db.paginate(query, page=request.args.get("page", 1, type=int),
-                       per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def _qr_svg(link: str) -> str:
@@ -141,7 +137,7 @@ def invite(profile: VolunteerProfile):
 def profile_list(site: Site):
     search = request.args.get("q", "").strip()
     show_archived = request.args.get("archived") == "1"
-    page = _page(queries.profiles_of(site, show_archived, search))
+    page = paginate(queries.profiles_of(site, show_archived, search))
     rows = queries.list_rows(list(page.items), local_today())
     return render("volunteers/list.html", "volunteers/_list_table.html", site=site, page=page, rows=rows,
                   search=search, show_archived=show_archived, today=local_today())
@@ -214,7 +210,7 @@ crud.register(bp, TRAINING_KINDS, "/sites/<int:site_id>/training-kinds")
 def _trainings_context(site, form=None):
     form = form or TrainingSessionForm(formdata=None, kinds=queries.active_kinds(site),
                                        profiles=queries.active_profiles(site))
-    page = _page(queries.training_sessions_of(site))
+    page = paginate(queries.training_sessions_of(site))
     return dict(site=site, form=form, page=page, attendees=queries.attendee_counts(list(page.items)))
 
 
@@ -254,7 +250,7 @@ def _home(profile, *, status=200, hour_form=None, certificate_form=None, check_f
     today = local_today()
     return render(
         "volunteers/home.html", status=status, profile=profile, site=profile.site, today=today,
-        totals=queries.totals(profile), history=_page(queries.history(profile), per_page=10),
+        totals=queries.totals(profile), history=paginate(queries.history(profile), per_page=10),
         certificates=queries.certificates_of(profile), settings=queries.settings_of(profile.site_id),
         hour_form=hour_form or HourForm(formdata=None, work_date=today),
         certificate_form=certificate_form or _default_certificate_form(profile),
@@ -310,13 +306,13 @@ def totals(profile: VolunteerProfile):
 @requires(VOLUNTEER_OWN)
 def hours(profile: VolunteerProfile):
     return render("volunteers/hours.html", "volunteers/_history.html", profile=profile, site=profile.site,
-                  history=_page(queries.history(profile), per_page=10 if request.htmx else 25),
+                  history=paginate(queries.history(profile), per_page=10 if request.htmx else 25),
                   can_manage=can(SITE_MANAGE, profile.site_id))
 
 
 # --- hours: coordinators ---------------------------------------------------------------------------
 def _queue_context(site, **extra):
-    return dict(site=site, page=_page(queries.pending_queue(site), per_page=100), **extra)
+    return dict(site=site, page=paginate(queries.pending_queue(site), per_page=100), **extra)
 
 
 @bp.route("/sites/<int:site_id>/hours/pending")
@@ -425,7 +421,7 @@ def certificate_pdf(certificate: Certificate):
 @bp.route("/sites/<int:site_id>/certificates")
 @requires(SITE_VIEW)
 def certificates(site: Site):
-    return render("volunteers/certificates.html", site=site, page=_page(queries.certificates_of_site(site)))
+    return render("volunteers/certificates.html", site=site, page=paginate(queries.certificates_of_site(site)))
 
 
 @bp.route("/certificates/<int:certificate_id>/void", methods=["POST"])
