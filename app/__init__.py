@@ -18,6 +18,9 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
     )
     app.config.from_object(config or Config())
+    from app.core.args import BoundedInt
+
+    app.url_map.converters["int"] = BoundedInt
 
     init_extensions(app)
     init_blueprints(app)
@@ -130,6 +133,7 @@ def init_templates(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions.can, nav_items=permissions.nav_items,
+                                 can_visit=permissions.can_visit, url_if_allowed=permissions.url_if_allowed,
                                  needs=permissions, role_labels=ROLE_LABELS,
                                  party_kind_labels=PARTY_KIND_LABELS)
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
@@ -143,6 +147,15 @@ def init_templates(app: Flask) -> None:
     @app.before_request
     def remember_site():
         g.site_id = None
+
+    @app.after_request
+    def write_audit_reads(response):
+        """Reads of personal data noted during the request: one INSERT, one commit."""
+        from app.core.audit import flush_reads
+
+        if response.status_code < 400:
+            flush_reads()
+        return response
 
 
 def init_cli(app: Flask) -> None:

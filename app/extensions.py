@@ -10,7 +10,8 @@ from htmx_flask import Htmx
 
 from app.core.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after the one commit of a request, so the page rendered after it runs no SQL.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import threading
 from contextlib import contextmanager
 
@@ -78,11 +79,15 @@ class CsrfClient(FlaskClient):
         return match.group(1) or match.group(2)
 
     def post(self, *args, **kwargs):
+        """Like a browser posting a form it has just rendered: with the session's CSRF token and a
+        fresh form token (a second post of the same form passes ``form_token`` itself)."""
         data = kwargs.get("data")
         if isinstance(data, dict) and "csrf_token" not in data and not kwargs.pop("no_csrf", False):
-            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+            kwargs["data"] = data = {**data, "csrf_token": self.csrf_token()}
         else:
             kwargs.pop("no_csrf", None)
+        if isinstance(data, dict) and "form_token" not in data:
+            kwargs["data"] = {**data, "form_token": secrets.token_urlsafe(16)}
         return super().post(*args, **kwargs)
 
 

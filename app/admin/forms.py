@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.core.forms import BaseForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Regexp, ValidationError
 
@@ -8,7 +8,7 @@ from app.core.permissions import ADMIN, ROLES
 from app.admin.labels import ROLE_LABELS
 
 
-class GrantForm(FlaskForm):
+class GrantForm(BaseForm):
     role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], validators=[required()])
     site_id = SelectField(_l("Site"), coerce=int, choices=[], validate_choice=False)
 

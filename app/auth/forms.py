@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.core.forms import BaseForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo
 
@@ -8,13 +8,13 @@ from app.core.forms import length, max_len, required
 PASSWORD_MIN = 8
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     login = StringField(_l("Phone number or user name"), validators=[required(), max_len(64)])
     password = PasswordField(_l("Password"), validators=[required(), max_len(128)])
     next = HiddenField()
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(BaseForm):
     password = PasswordField(_l("New password"), validators=[required(), length(PASSWORD_MIN, 128)])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         required(), EqualTo("password", message=_l("The two passwords differ."))])

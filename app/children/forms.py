@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.core.forms import BaseForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
@@ -32,7 +32,7 @@ def _coerce_grade(value):
         return None
 
 
-class ChildForm(FlaskForm):
+class ChildForm(BaseForm):
     name = StringField(_l("Full name"), validators=[required(), max_len(60)])
     sex = SelectField(_l("Sex"), choices=[(s, SEX_LABELS[s]) for s in SEXES], validators=[required()])
     birth_date = DateField(_l("Birth date"), validators=[input_required(), plausible_birth_date])
@@ -63,7 +63,7 @@ class NewChildForm(ChildForm):
     guardian_employer = StringField(_l("Guardian's employer"), validators=[optional(), max_len(120)])
 
 
-class GuardianForm(FlaskForm):
+class GuardianForm(BaseForm):
     name = StringField(_l("Full name"), validators=[required(), max_len(60)])
     relation = StringField(_l("Relation"), validators=[required(), max_len(20)],
                            render_kw={"placeholder": _l("e.g. father, mother, grandmother")})
@@ -71,13 +71,13 @@ class GuardianForm(FlaskForm):
     employer = StringField(_l("Employer"), validators=[optional(), max_len(120)])
 
 
-class PickupForm(FlaskForm):
+class PickupForm(BaseForm):
     name = StringField(_l("Full name"), validators=[required(), max_len(60)])
     relation = StringField(_l("Relation"), validators=[required(), max_len(20)])
     phone = StringField(_l("Phone"), validators=[required(), max_len(20), phone_number])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     guardian_name = StringField(_l("Guardian who consents"), validators=[required(), max_len(60)])
     guardian_relation = StringField(_l("Relation to the child"), validators=[required(), max_len(20)])
     agreed = BooleanField(_l("The guardian has read this notice and agrees"),
@@ -88,7 +88,7 @@ class ConsentForm(FlaskForm):
             raise ValidationError(_l("Consent can only be recorded when the guardian agrees."))
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(BaseForm):
     season_id = SelectField(_l("Season"), coerce=_coerce_grade, validate_choice=False, validators=[input_required()])
 
     def __init__(self, *args, seasons=(), **kwargs):
@@ -100,7 +100,7 @@ class EnrolForm(FlaskForm):
             raise ValidationError(_l("Choose a season of this site."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("Excel (.xlsx) or CSV file"), description=_l(
         "At most 5,000 rows. Nothing is saved until you have checked the preview."))
     season_id = SelectField(_l("Put the children on the list of"), coerce=_coerce_grade, validate_choice=False)
@@ -118,7 +118,7 @@ class ImportForm(FlaskForm):
             raise ValidationError(_l("Choose a file to upload."))
 
 
-class EraseForm(FlaskForm):
+class EraseForm(BaseForm):
     reason = StringField(_l("Reason (do not write the child's name)"), validators=[required(), max_len(300)],
                          render_kw={"placeholder": _l("e.g. guardian's written request of 2025-08-30")})
     confirm = BooleanField(_l("I understand that this erases the child's personal data for good"))

@@ -22,3 +22,10 @@ ACTION_LABELS = {
     "export": _l("Exported"),
     "erase": _l("Erased"),
 }
+
+# Events of the audit trail written by the children area (app.core.audit), in the reader's language.
+from app.core.audit import register_events  # noqa: E402
+
+register_events({
+    "child.viewed": _l("Viewed the child's record"),
+})

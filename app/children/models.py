@@ -13,6 +13,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin
+from app.core.models import AUDIT_ACTIONS, AuditEntry  # noqa: F401  (the trail lives in core)
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -20,7 +21,6 @@ SEXES = ("m", "f")
 GRADES = tuple(range(1, 10))  # 一年级 .. 九年级 (初三)
 ENROLMENT_STATUSES = ("applied", "enrolled", "waitlisted", "withdrawn")
 ACTIVE_STATUSES = ("applied", "enrolled", "waitlisted")
-AUDIT_ACTIONS = ("view", "create", "update", "consent", "enrol", "import", "export", "erase")
 ERASED_NAME = "已删除"
 
 
@@ -175,21 +175,3 @@ class ErasureRecord(db.Model):
     erased_by: Mapped["User | None"] = relationship()  # noqa: F821
 
 
-class AuditEntry(db.Model):
-    """Who viewed or changed a child's record, when, and what. Inserted only (a trigger refuses
-    UPDATE); summaries never contain the child's personal data, so they survive erasure."""
-    __tablename__ = "audit_entries"
-    __table_args__ = (
-        CheckConstraint(f"action IN ({_in(AUDIT_ACTIONS)})", name="action_known"),
-        Index("ix_audit_entries_at", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
-    action: Mapped[str] = mapped_column(String(12))
-    summary: Mapped[str] = mapped_column(String(300), default="")
-
-    user: Mapped["User | None"] = relationship()  # noqa: F821

@@ -16,7 +16,7 @@ from app.children.forms import (ChildForm, ConsentForm, EnrolForm, EraseForm, Gu
 from app.children.labels import ACTION_LABELS, GRADE_LABELS, SEX_LABELS, STATUS_LABELS
 from app.children.models import (AUDIT_ACTIONS, ENROLMENT_STATUSES, GRADES, Child, Enrolment, Guardian,
                                  ImportBatch, PickupPerson)
-from app.core import crud
+from app.core import audit, crud
 from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import ADMINISTER, COORDINATE, SITE_MANAGE, register_loader, requires
@@ -171,9 +171,8 @@ def child_new(site: Site):
 @bp.route("/children/<int:child_id>")
 @requires(SITE_MANAGE)
 def child_detail(child: Child):
-    services.log_view(child)  # a read of a child's record is logged, then the record is loaded
-    db.session.commit()
     child = queries.child_record(child.id)
+    audit.record_read("child.viewed", by=current_user, children=[child])
     return render("children/detail.html", child=child, site=child.site, alert=queries.alert_of(child),
                   consented=bool(child.consents), erasure=queries.erasure_of(child.id) if child.is_erased else None,
                   enrol_form=EnrolForm(formdata=None, seasons=_open_seasons(child)),

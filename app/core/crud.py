@@ -11,7 +11,7 @@ pages without JavaScript:
   POST      /<plural>/<id>/archive     archive or restore (or delete, for ``removable`` tables)
 
 Views stay thin: loading and access through ``@requires``, reads through ``list_query``, writes
-through the ``create``/``update``/``archive`` services, one commit per request.
+through the ``create``/``update``/``archive`` services and the one save path (``app.core.views.save``).
 """
 from __future__ import annotations
 
@@ -19,15 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import Blueprint, g, request, url_for
-from flask_babel import gettext as _
 from htmx_flask import make_response
-from sqlalchemy.exc import IntegrityError
 
-from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
-from app.core.permissions import can, requires
 from app.core.pagination import paginate
-from app.extensions import db
+from app.core.permissions import can, requires
+from app.core.views import save
 
 
 @dataclass
@@ -57,24 +54,6 @@ class InlineTable:
     def section_id(self) -> str:
         return f"{self.plural}-section"
 
-    def values(self, form) -> dict:
-        return {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
-
-
-def _apply(action, form, *args):
-    """Run a service; turn broken rules into form errors. Returns True on success."""
-    try:
-        action(*args)
-        db.session.flush()
-        return True
-    except FormError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
-    except IntegrityError:
-        db.session.rollback()
-        form.form_errors.append(_("This conflicts with an existing record (a name or date already in use)."))
-    return False
-
 
 def register(bp: Blueprint, table: InlineTable, list_rule: str) -> None:
     """Add the inline-table routes for ``table`` to ``bp``; ``list_rule`` is the list URL."""
@@ -102,27 +81,30 @@ def register(bp: Blueprint, table: InlineTable, list_rule: str) -> None:
     def create_view(**kwargs):
         parent = kwargs.get(parent_name) if parent_name else None
         form = table.form()
-        if form.validate() and _apply(table.create, form, parent, table.values(form)):
-            db.session.commit()
+
+        def done(obj):
             if not request.htmx:
                 return redirect_after_post(list_url(parent))
             return render(table.page_template, "core/_inline_section.html", trigger=f"{name}-changed",
                           **context(parent, table.form(formdata=None), saved=True))
-        return render(table.page_template, "core/_inline_section.html", status=422, **context(parent, form))
+
+        return save(form, lambda values: table.create(parent, values), done=done, once=True,
+                    again=lambda: render(table.page_template, "core/_inline_section.html",
+                                         **context(parent, form)))
 
     def edit_view(**kwargs):
         obj = kwargs[name]
         form = table.form(obj=obj)
-        if request.method == "POST" and form.validate():
-            if _apply(table.update, form, obj, table.values(form)):
-                db.session.commit()
-                if request.htmx:
-                    return render(table.row_template, table.row_template, row=obj, **_common(),
-                                  trigger=f"{name}-changed")
-                return redirect_after_post(list_url(_parent_of(obj)))
-        status = 422 if form.errors or form.form_errors else 200
-        return render(table.edit_template, "core/_inline_edit_row.html", status=status, row=obj,
-                      form=form, list_url=list_url(_parent_of(obj)), **_common())
+
+        def done(_):
+            if request.htmx:
+                return render(table.row_template, table.row_template, row=obj, **_common(),
+                              trigger=f"{name}-changed")
+            return redirect_after_post(list_url(_parent_of(obj)))
+
+        return save(form, lambda values: table.update(obj, values), done=done,
+                    again=lambda: render(table.edit_template, "core/_inline_edit_row.html", row=obj, form=form,
+                                         list_url=list_url(_parent_of(obj)), **_common()))
 
     def row_view(**kwargs):
         obj = kwargs[name]
@@ -131,15 +113,17 @@ def register(bp: Blueprint, table: InlineTable, list_rule: str) -> None:
     def archive_view(**kwargs):
         obj = kwargs[name]
         parent = _parent_of(obj)
-        table.archive(obj)
-        db.session.flush()
-        db.session.commit()
-        if request.htmx and not table.removable:
-            return render(table.row_template, table.row_template, row=obj, **_common(),
-                          trigger=f"{name}-changed")
-        if request.htmx:
-            return _empty_row(trigger=f"{name}-changed")
-        return redirect_after_post(list_url(parent))
+
+        def done(_):
+            if request.htmx and not table.removable:
+                return render(table.row_template, table.row_template, row=obj, **_common(),
+                              trigger=f"{name}-changed")
+            if request.htmx:
+                return _empty_row(trigger=f"{name}-changed")
+            return redirect_after_post(list_url(parent))
+
+        return save(None, lambda _: table.archive(obj), done=done,
+                    again=lambda: redirect_after_post(list_url(parent)))
 
     def _parent_of(obj):
         return getattr(obj, parent_name) if parent_name else None

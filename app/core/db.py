@@ -39,3 +39,33 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# --- writes that must hold under concurrency -------------------------------------------------------
+def begin_write(session) -> None:
+    """Start this request's write transaction now, so that every read after it sees the latest
+    committed data and no other writer can slip in between a check and the insert it guards.
+
+    SQLite has one writer: ``BEGIN IMMEDIATE`` takes its write lock (others wait up to busy_timeout),
+    which serialises the rule check with the write. PostgreSQL needs nothing here: rules lock the
+    rows they depend on with ``lock``."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock(session, model, ident) -> None:
+    """Lock one row until the transaction ends, before reading what a rule depends on or inserting
+    rows that reference it (taking the lock first also avoids the deadlock of two inserts holding a
+    key-share lock on the same parent row). PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite: the
+    database's write lock (``begin_write``)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        begin_write(session)
+        return
+    from sqlalchemy import select
+
+    session.execute(select(model.id).where(model.id == ident).with_for_update())

@@ -1,11 +1,95 @@
-"""Shared form pieces: validators with messages in the user's language."""
+"""Shared form pieces: the one form base class, fields that clean what people paste, and validators
+with messages in the user's language.
+
+Every form in Huhang derives from ``BaseForm``. At the edge, once, it
+
+- strips surrounding whitespace from every text field and removes NUL and other control characters
+  (PostgreSQL refuses NUL in text; openpyxl refuses control characters in exports), keeping line
+  breaks and tabs only in multi-line fields;
+- gives every form a ``form_token`` (a random value rendered into the form) which the save path
+  records for forms that create something, so a double tap, a second tab or a retrying proxy saves
+  once (``app.core.views.save(..., once=True)``);
+- offers ``values()``: the submitted data without csrf_token, submit and form_token.
+
+Numbers and dates accept full-width digits (１２３) and are bounded, so a 30-digit number or the year
+9999 gets a message instead of an overflow deeper down.
+"""
 from __future__ import annotations
 
+import re
+import secrets
+import unicodedata
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import fields
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+_CONTROL_SINGLE = re.compile(r"[\x00-\x1f\x7f]")            # every control character
+_CONTROL_MULTI = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keep \t and \n
+INT_MAX = 2**31 - 1           # PostgreSQL integer
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
+NOT_FORM_DATA = ("csrf_token", "submit", "form_token")
 
+
+def clean_line(value):
+    """One line of text: no control characters, single spaces kept, surrounding space removed."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL_SINGLE.sub(" ", value).strip()
+
+
+def clean_text(value):
+    """Multi-line text: line breaks normalised to \\n, other control characters removed."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_MULTI.sub("", value).strip()
+
+
+def ascii_digits(value: str) -> str:
+    """Full-width and other compatibility digits (１２, ²) as plain ASCII; other text unchanged."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class BaseForm(FlaskForm):
+    """The base of every form (see the module docstring)."""
+
+    form_token = fields.HiddenField(default=_new_token)
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, fields.TextAreaField):
+                options["filters"] = (clean_text, *options.get("filters", ()), *unbound_field.kwargs.get("filters", ()))
+            elif issubclass(field_class, (fields.StringField, fields.HiddenField)) and not issubclass(
+                    field_class, fields.FileField):
+                options["filters"] = (clean_line, *options.get("filters", ()), *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
+
+    def values(self, *exclude: str) -> dict:
+        """The submitted values a service needs (no csrf_token, submit, form_token)."""
+        return {k: v for k, v in self.data.items() if k not in NOT_FORM_DATA and k not in exclude}
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.form_errors)
+
+    def add_error(self, field_name: str | None, message: str) -> None:
+        """Put a message on the named field, or on the form when there is no such field."""
+        field = getattr(self, field_name, None) if field_name else None
+        if isinstance(field, fields.Field) and field_name not in NOT_FORM_DATA:
+            field.errors = [*field.errors, message]
+        else:
+            self.form_errors.append(message)
+
+
+# --- validators ------------------------------------------------------------------------------------
 def required():
     return DataRequired(message=_l("This field is required."))
 
@@ -30,13 +114,43 @@ def optional():
     return Optional()
 
 
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only: full-width digits made plain, spaces, dashes, dots and brackets dropped, +86 removed."""
+    digits = re.sub(r"[\s\-.()（）]", "", ascii_digits(value or ""))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits
+
+
+def phone_problem(value: str) -> str | None:
+    """Why ``value`` (already normalised) is not a Chinese phone number, or None when it is one."""
+    if _MOBILE.fullmatch(value) or _LANDLINE.fullmatch(value):
+        return None
+    if not value.isdigit():
+        return str(_l("A phone number has digits only."))
+    if value.startswith("1"):
+        return str(_l("A mobile number has 11 digits and starts with 13 to 19 (this one has %(n)d digits).",
+                      n=len(value)))
+    if value.startswith("0"):
+        return str(_l("A landline needs its area code: 3 or 4 digits starting with 0, then 7 or 8 digits "
+                      "(e.g. 0572-1234567)."))
+    return str(_l("Enter an 11-digit mobile number, or a landline with its area code (e.g. 0572-1234567)."))
+
+
 def phone_number(form, field):
-    """Mainland mobile or landline digits; spaces and dashes are ignored."""
+    """A mainland mobile (11 digits, 13–19) or a landline with its area code; stored as digits."""
     if not field.data:
         return
-    digits = field.data.replace(" ", "").replace("-", "")
-    if not digits.isdigit() or not 7 <= len(digits) <= 15:
-        raise ValidationError(_l("Enter a phone number (digits only)."))
+    digits = normalise_phone(field.data)
+    problem = phone_problem(digits)
+    if problem:
+        raise ValidationError(problem)
     field.data = digits
 
 
@@ -49,23 +163,69 @@ def end_not_before(start_field: str):
     return check
 
 
+# --- fields that parse in the user's language ----------------------------------------------------
 class DateField(fields.DateField):
-    """A date field whose parse error is in the user's language."""
+    """A date (full-width digits accepted) between 1900 and 2100, with messages in the user's language."""
 
     def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [ascii_digits(v).strip() for v in valuelist]
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
             raise ValueError(_l("Enter a date as YYYY-MM-DD.")) from None
+        if self.data is not None and not MIN_DATE <= self.data <= MAX_DATE:
+            self.data = None
+            raise ValueError(_l("Enter a date between 1900 and 2100."))
 
 
 class IntegerField(fields.IntegerField):
-    """A whole-number field whose parse error is in the user's language."""
+    """A whole number (full-width digits accepted) that fits the database, message in the user's language."""
 
     def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [ascii_digits(v).strip().replace(",", "") for v in valuelist]
+            if len(valuelist[0]) > 12:
+                self.data = None
+                raise ValueError(_l("This number is too large."))
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
             raise ValueError(_l("Enter a whole number.")) from None
+        if self.data is not None and abs(self.data) > INT_MAX:
+            self.data = None
+            raise ValueError(_l("This number is too large."))
+
+
+class DecimalField(fields.DecimalField):
+    """A decimal number (full-width digits accepted) of at most 12 digits before the point."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [ascii_digits(v).strip().replace(",", "") for v in valuelist]
+            if len(valuelist[0]) > 20:
+                self.data = None
+                raise ValueError(_l("This number is too large."))
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a number.")) from None
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= 10**12):
+            self.data = None
+            raise ValueError(_l("This number is too large."))
+
+
+class TimeField(fields.TimeField):
+    """A time of day (HH:MM, full-width digits accepted), message in the user's language."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [ascii_digits(v).strip() for v in valuelist]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a time as HH:MM.")) from None

@@ -6,7 +6,7 @@ differ by that header say so with ``Vary: HX-Request``. HX-* headers come only f
 """
 from __future__ import annotations
 
-from flask import redirect, render_template
+from flask import flash, redirect, render_template
 from htmx_flask import make_response, request
 
 
@@ -21,8 +21,11 @@ def render(template: str, fragment: str | None = None, /, *, status: int = 200, 
     return response
 
 
-def redirect_after_post(url: str, *, trigger=None):
-    """After a successful POST: HX-Redirect for htmx, a 303 redirect for a plain form."""
+def redirect_after_post(url: str, *, trigger=None, notice=None, category: str = "success"):
+    """After a successful POST: HX-Redirect for htmx, a 303 redirect for a plain form; ``notice``
+    is flashed for the next page."""
+    if notice:
+        flash(notice, category)
     if request.htmx:
         response = make_response("", 204, redirect=url, trigger=trigger)
     else:

@@ -1,12 +1,15 @@
 """One way to paginate a list page: the page number from ``?page=``, the size from PAGE_SIZE."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
+from app.core.args import arg_int
 from app.extensions import db
+
+MAX_PAGE = 100_000
 
 
 def paginate(query, per_page: int | None = None):
-    """``db.paginate`` for the current request; an out-of-range page is empty, never a 404."""
-    return db.paginate(query, page=request.args.get("page", 1, type=int),
+    """``db.paginate`` for the current request; an out-of-range page is empty, never a 404 or a 500."""
+    return db.paginate(query, page=arg_int("page", 1, minimum=1, maximum=MAX_PAGE),
                        per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)

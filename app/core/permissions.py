@@ -2,26 +2,31 @@
 
 Every view declares what it needs with ``@requires(NEED)``. The decorator
 
-1. loads the objects named by the URL (``season_id`` -> ``season``), 404 if one is missing,
-2. finds the site they belong to,
-3. checks the need for the current user on that site: anonymous users are sent to the login page,
-   signed-in users without the right get 403,
+1. loads every object named by the URL (``season_id`` -> ``season``, ``child_id`` -> ``child``),
+   404 if one is missing, and 404 when they belong to different sites (``/sessions/1/children/9``
+   with a child of another site is a URL that does not exist);
+2. finds the site they belong to;
+3. checks the need for the current user with an ``Access`` that holds the site *and the loaded
+   objects*, so a rule such as "the volunteer who owns this hour entry" or "a volunteer rostered
+   on this session" is one function of (user, access). Anonymous users are sent to the login page,
+   signed-in users without the right get 403;
 
-and only then calls the view with the loaded objects. A test walks ``app.url_map`` and checks every
-endpoint against every role, so a view without a declared need fails the suite.
+and only then calls the view with the loaded objects.
 
-A loader may also name the object's owner (``owner_id_of``); the decorator leaves that user id in
-``g.access_owner_id`` for ownership rules (VOLUNTEER_OWN), which thus keep the same
-(user, site_id) signature as every other rule.
+Everything else asks this module too: ``can(NEED, *targets)`` for a button, ``can_visit(endpoint,
+**url_values)`` for a link or tab (it reads the view's declared need, so navigation never restates
+it), and ``visible_site_ids(user, NEED)`` / ``where_visible(column, user, NEED)`` for "the sites this
+user may see" in queries. A test walks every route × role against its own table of expected needs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Callable
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request, url_for
 from flask_login import current_user
+from sqlalchemy import false, true
 
 from app.extensions import db, login_manager
 
@@ -44,32 +49,43 @@ VOLUNTEER_OWN = "volunteer.own"  # admin, coordinator of the object's site, or t
 VOLUNTEER_SELF = "volunteer.self"  # a user who volunteers on some site (their own corner)
 COORDINATE = "coordinate"        # admin, or coordinator on at least one site (children's records)
 
+# Which roles on a site give a site-level need there (administrators have every need everywhere).
+SITE_NEED_ROLES: dict[str, frozenset[str]] = {
+    SITE_VIEW: frozenset({COORDINATOR, AUDITOR}),
+    SITE_MANAGE: frozenset({COORDINATOR}),
+    VOLUNTEER_SELF: frozenset({VOLUNTEER}),
+}
+# Needs that hold when the user holds a site-level need on at least one site.
+SOMEWHERE = {STAFF: SITE_VIEW, COORDINATE: SITE_MANAGE}
+
+
+@dataclass
+class Access:
+    """What a rule is asked about: the site of the request and the objects it loaded."""
+    site_id: int | None = None
+    objects: dict[str, Any] = field(default_factory=dict)
+    owner_ids: set[int] = field(default_factory=set)
+
 
 def _roles_on(user, site_id: int | None) -> set[str]:
     return user.roles_on(site_id) if site_id is not None else set()
 
 
-def _owns_loaded_object(user) -> bool:
-    """True when the object ``@requires`` loaded belongs to ``user`` (its loader's ``owner_id_of``).
-
-    Rules only see (user, site_id); for ownership the decorator leaves the owner's user id of the
-    object it loaded in ``g.access_owner_id`` (None when the loader names no owner)."""
-    owner_id = g.get("access_owner_id")
-    return owner_id is not None and owner_id == user.id
+def _has_site_need(user, need: str, site_id: int | None) -> bool:
+    return bool(_roles_on(user, site_id) & SITE_NEED_ROLES[need])
 
 
-RULES: dict[str, Callable[[Any, int | None], bool]] = {
-    PUBLIC: lambda user, site_id: True,
-    SIGNED_IN: lambda user, site_id: True,
-    ADMINISTER: lambda user, site_id: user.is_admin,
-    STAFF: lambda user, site_id: user.is_admin or bool(user.site_ids({COORDINATOR, AUDITOR})),
-    SITE_VIEW: lambda user, site_id: user.is_admin
-    or bool(_roles_on(user, site_id) & {COORDINATOR, AUDITOR}),
-    SITE_MANAGE: lambda user, site_id: user.is_admin or COORDINATOR in _roles_on(user, site_id),
-    VOLUNTEER_OWN: lambda user, site_id: user.is_admin or COORDINATOR in _roles_on(user, site_id)
-    or _owns_loaded_object(user),
-    VOLUNTEER_SELF: lambda user, site_id: bool(user.site_ids({VOLUNTEER})),
-    COORDINATE: lambda user, site_id: user.is_admin or bool(user.site_ids({COORDINATOR})),
+RULES: dict[str, Callable[[Any, Access], bool]] = {
+    PUBLIC: lambda user, access: True,
+    SIGNED_IN: lambda user, access: True,
+    ADMINISTER: lambda user, access: user.is_admin,
+    STAFF: lambda user, access: user.is_admin or bool(user.site_ids(SITE_NEED_ROLES[SITE_VIEW])),
+    SITE_VIEW: lambda user, access: user.is_admin or _has_site_need(user, SITE_VIEW, access.site_id),
+    SITE_MANAGE: lambda user, access: user.is_admin or _has_site_need(user, SITE_MANAGE, access.site_id),
+    VOLUNTEER_OWN: lambda user, access: user.is_admin or _has_site_need(user, SITE_MANAGE, access.site_id)
+    or user.id in access.owner_ids,
+    VOLUNTEER_SELF: lambda user, access: bool(user.site_ids(SITE_NEED_ROLES[VOLUNTEER_SELF])),
+    COORDINATE: lambda user, access: user.is_admin or bool(user.site_ids(SITE_NEED_ROLES[SITE_MANAGE])),
 }
 
 
@@ -83,22 +99,79 @@ class Loader:
 
 
 LOADERS: dict[str, Loader] = {}
+_RESERVED_NAMES = {"session", "g", "request", "current_user", "current_app", "config", "self"}
 
 
 def register_loader(param: str, model: type, site_id_of: Callable[[Any], int | None],
                     owner_id_of: Callable[[Any], int | None] | None = None) -> None:
-    """Let ``@requires`` turn the URL parameter ``param`` (e.g. ``season_id``) into an object;
-    ``owner_id_of`` (optional) names the user who owns it, for rules such as VOLUNTEER_OWN."""
-    LOADERS[param] = Loader(model, site_id_of, param.removesuffix("_id"), owner_id_of)
+    """Let ``@requires`` turn the URL parameter ``param`` (e.g. ``season_id``) into an object
+    (passed to the view as ``season``); ``owner_id_of`` (optional) names the user who owns it, for
+    rules such as VOLUNTEER_OWN. A parameter is registered once; its name never shadows Flask's."""
+    if not param.endswith("_id"):
+        raise ValueError(f"loader parameter {param!r} must end in _id")
+    name = param.removesuffix("_id")
+    if param in LOADERS:
+        raise ValueError(f"a loader for {param!r} is already registered")
+    if name in _RESERVED_NAMES:
+        raise ValueError(f"loader {param!r} would shadow Flask's {name!r}")
+    LOADERS[param] = Loader(model, site_id_of, name, owner_id_of)
 
 
-def can(need: str, site_id: int | None = None, user=None) -> bool:
-    user = user if user is not None else current_user
+def _loader_of(obj) -> Loader | None:
+    for loader in LOADERS.values():
+        if isinstance(obj, loader.model):
+            return loader
+    return None
+
+
+class SiteMismatch(Exception):
+    """The objects of one request belong to different sites."""
+
+
+def access_for(targets) -> Access:
+    """The Access for objects (and/or site ids): their common site, the objects by name, and the
+    owners they name. Raises SiteMismatch when they belong to different sites."""
+    access = Access()
+    sites = set()
+    for target in targets:
+        if target is None:
+            continue
+        if isinstance(target, int):
+            sites.add(target)
+            continue
+        loader = _loader_of(target)
+        if loader is None:
+            raise TypeError(f"no loader knows {type(target).__name__}")
+        access.objects[loader.name] = target
+        site_id = loader.site_id_of(target)
+        if site_id is not None:
+            sites.add(site_id)
+        if loader.owner_id_of is not None:
+            owner = loader.owner_id_of(target)
+            if owner is not None:
+                access.owner_ids.add(owner)
+    if len(sites) > 1:
+        raise SiteMismatch(sites)
+    access.site_id = next(iter(sites), None)
+    return access
+
+
+def _allowed(need: str, access: Access, user) -> bool:
     if need == PUBLIC:
         return True
-    if not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return RULES[need](user, site_id)
+    return RULES[need](user, access)
+
+
+def can(need: str, *targets, user=None) -> bool:
+    """May ``user`` (default: the current user) do ``need`` on ``targets`` (site ids and/or loaded
+    objects)? Objects of different sites: no."""
+    try:
+        access = access_for(targets)
+    except SiteMismatch:
+        return False
+    return _allowed(need, access, user if user is not None else current_user)
 
 
 def requires(need: str):
@@ -109,8 +182,7 @@ def requires(need: str):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            site_id = None
-            g.access_owner_id = None
+            loaded = []
             for param in list(kwargs):
                 loader = LOADERS.get(param)
                 if loader is None:
@@ -119,14 +191,17 @@ def requires(need: str):
                 if obj is None:
                     abort(404)
                 kwargs[loader.name] = obj
-                site_id = loader.site_id_of(obj)
-                g.access_owner_id = loader.owner_id_of(obj) if loader.owner_id_of else None
+                loaded.append(obj)
+            try:
+                access = access_for(loaded)
+            except SiteMismatch:
+                abort(404)
             if need != PUBLIC:
                 if not current_user.is_authenticated:
                     return login_manager.unauthorized()
-                if not can(need, site_id):
+                if not _allowed(need, access, current_user):
                     abort(403)
-            g.site_id = site_id
+            g.site_id, g.access = access.site_id, access
             return view(*args, **kwargs)
 
         wrapper.access_need = need
@@ -135,27 +210,71 @@ def requires(need: str):
     return decorator
 
 
+def need_of(endpoint: str) -> str | None:
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access_need", None)
+
+
+def can_visit(endpoint: str, **values) -> bool:
+    """May the current user open ``url_for(endpoint, **values)``? Reads the need the view declares
+    and loads the URL's objects as ``@requires`` would (from the session's identity map when the
+    page already holds them)."""
+    need = need_of(endpoint)
+    if need is None:
+        return False
+    targets = []
+    for param, value in values.items():
+        loader = LOADERS.get(param)
+        if loader is None:
+            continue
+        obj = value if isinstance(value, loader.model) else db.session.get(loader.model, value)
+        if obj is None:
+            return False
+        targets.append(obj)
+    return can(need, *targets)
+
+
+def url_if_allowed(endpoint: str, **values) -> str | None:
+    """``url_for(endpoint, **values)`` when the current user may open it, else None (for links)."""
+    if not can_visit(endpoint, **values):
+        return None
+    return url_for(endpoint, **{k: getattr(v, "id", v) for k, v in values.items()})
+
+
+# --- "which sites may this user see": one answer for every list --------------------------------------
+def visible_site_ids(user, need: str) -> set[int] | None:
+    """The ids of the sites where ``user`` holds ``need`` (SITE_VIEW, SITE_MANAGE, VOLUNTEER_SELF,
+    or STAFF / COORDINATE meaning SITE_VIEW / SITE_MANAGE somewhere); None means every site
+    (an administrator)."""
+    need = SOMEWHERE.get(need, need)
+    if need not in SITE_NEED_ROLES:
+        raise ValueError(f"{need!r} is not a site-level need")
+    if user.is_admin and need != VOLUNTEER_SELF:
+        return None
+    return user.site_ids(SITE_NEED_ROLES[need])
+
+
+def where_visible(column, user, need: str):
+    """A SQL condition on a site id ``column``: the sites where ``user`` holds ``need``."""
+    ids = visible_site_ids(user, need)
+    if ids is None:
+        return true()
+    return column.in_(ids) if ids else false()
+
+
+# --- navigation -------------------------------------------------------------------------------------
 def nav_items() -> list[dict]:
-    """The navigation for the current user: only what they may use."""
-    from flask import url_for
+    """The navigation for the current user: only what they may use (each view's own need)."""
     from flask_babel import lazy_gettext as _l
 
-    items = [dict(endpoint="main.dashboard", label=_l("Home"), need=SIGNED_IN)]
-    items += [
-        dict(endpoint="sites.site_list", label=_l("Sites"), need=STAFF),
-        dict(endpoint="admin.users", label=_l("Accounts"), need=ADMINISTER),
+    items = [
+        ("main.dashboard", _l("Home")),
+        ("sites.site_list", _l("Sites")),
+        ("admin.users", _l("Accounts")),
+        ("volunteers.index", _l("Volunteers")),
+        ("volunteers.me", _l("My volunteering")),
+        ("children.index", _l("Children")),
+        ("children.audit_trail", _l("Audit trail")),
     ]
-    items += [
-        dict(endpoint="volunteers.index", label=_l("Volunteers"), need=STAFF),
-        dict(endpoint="volunteers.me", label=_l("My volunteering"), need=VOLUNTEER_SELF),
-    ]
-    items += [
-        dict(endpoint="children.index", label=_l("Children"), need=COORDINATE),
-        dict(endpoint="children.audit_trail", label=_l("Audit trail"), need=ADMINISTER),
-    ]
-    out = []
-    for item in items:
-        if can(item["need"]):
-            out.append(dict(url=url_for(item["endpoint"]), label=item["label"],
-                            active=request.endpoint == item["endpoint"]))
-    return out
+    return [dict(url=url_for(endpoint), label=label, active=request.endpoint == endpoint)
+            for endpoint, label in items if can_visit(endpoint)]

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.core.forms import BaseForm
 from wtforms import DecimalField, SelectField, StringField
 from wtforms.validators import NumberRange, ValidationError
 
@@ -26,7 +26,7 @@ def _money(maximum: int = 10_000_000):
                        message=_l("Enter an amount from 0.01 to %(max)d yuan.", max=maximum))
 
 
-class DonationForm(FlaskForm):
+class DonationForm(BaseForm):
     party_id = SelectField(_l("From (party)"), coerce=int, choices=[], validate_choice=False)
     kind = SelectField(_l("Cash or in kind"), choices=[(k, DONATION_KIND_LABELS[k]) for k in DONATION_KINDS],
                        validators=[required()])
@@ -52,7 +52,7 @@ class DonationForm(FlaskForm):
             raise ValidationError(_l("Say what was given."))
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(BaseForm):
     used_for = SelectField(_l("Used for"), choices=[(k, USE_LABELS[k]) for k in USES], validators=[required()])
     value_yuan = MoneyField(_l("Value (yuan)"), places=2, validators=[input_required(), _money()])
     used_on = DateField(_l("Date"), validators=[input_required()])

@@ -1,7 +1,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.core.forms import BaseForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField, widgets
 from wtforms.validators import ValidationError
 
@@ -32,7 +32,7 @@ class TimeInput(TimeField):
             raise ValueError(_l("Enter a time as HH:MM.")) from None
 
 
-class IdentityForm(FlaskForm):
+class IdentityForm(BaseForm):
     real_name = StringField(_l("Real name"), validators=[required(), max_len(60)])
     phone = StringField(_l("Mobile phone"), validators=[required(), max_len(20), phone_number])
     id_type = SelectField(_l("ID type"), choices=[(k, ID_TYPE_LABELS[k]) for k in ID_TYPES],
@@ -84,11 +84,11 @@ class ProfileForm(IdentityForm):
         self.party_id.choices = [(0, "—")] + [(p.id, p.name) for p in parties]
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(BaseForm):
     reason = StringField(_l("Reason (told to no one but staff)"), validators=[optional(), max_len(300)])
 
 
-class TrainingKindForm(FlaskForm):
+class TrainingKindForm(BaseForm):
     name = StringField(_l("Name"), validators=[required(), max_len(100)],
                        render_kw={"placeholder": _l("e.g. fire safety and evacuation")})
     validity_months = IntegerField(_l("Valid for (months)"), validators=[input_required(), positive(120)])
@@ -100,7 +100,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class TrainingSessionForm(FlaskForm):
+class TrainingSessionForm(BaseForm):
     kind_id = SelectField(_l("Training"), coerce=int, choices=[], validate_choice=False,
                           validators=[required()])
     held_on = DateField(_l("Held on"), validators=[input_required()])
@@ -114,7 +114,7 @@ class TrainingSessionForm(FlaskForm):
         self.attendee_ids.choices = [(p.id, p.real_name) for p in profiles]
 
 
-class CheckForm(FlaskForm):
+class CheckForm(BaseForm):
     checked_on = DateField(_l("Checked on"), validators=[input_required()])
     checked_by = StringField(_l("Checked by"), validators=[required(), max_len(120)],
                              render_kw={"placeholder": _l("person or office that made the query")})
@@ -123,7 +123,7 @@ class CheckForm(FlaskForm):
     note = StringField(_l("Note"), validators=[optional(), max_len(500)])
 
 
-class HourForm(FlaskForm):
+class HourForm(BaseForm):
     work_date = DateField(_l("Date"), validators=[input_required()])
     starts_at = TimeInput(_l("Start"), validators=[input_required()])
     ends_at = TimeInput(_l("End"), validators=[input_required()])
@@ -143,14 +143,14 @@ class CorrectionForm(HourForm):
         self.status.choices = list(HOUR_STATUS_LABELS.items())
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(BaseForm):
     period_from = DateField(_l("From"), validators=[input_required()])
     period_to = DateField(_l("To"), validators=[input_required(), end_not_before("period_from")])
     content = TextAreaField(_l("Content of service"), validators=[optional(), max_len(500)],
                             description=_l("Leave empty to list the activities of the approved hours."))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(BaseForm):
     issuer_name = StringField(_l("Issuing organisation"), validators=[required(), max_len(120)])
     person_in_charge = StringField(_l("Person in charge"), validators=[required(), max_len(60)])
     handler = StringField(_l("Handler"), validators=[required(), max_len(60)])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.sites.models import Season
 
@@ -58,8 +59,9 @@ def test_edit_a_room_in_place(page, db, world, browser_login):
     editing = page.locator(f"tr.editing#room-{world.room.id}")
     editing.locator("input[name=name]").fill("一楼大活动室")
     editing.locator("button.primary").click()
-    page.wait_for_selector(f"#room-{world.room.id} >> text=一楼大活动室")
-    assert page.locator("tr.editing").count() == 0
+    # wait until htmx has swapped the saved row in: the editing row is gone, the new name shows
+    expect(page.locator("tr.editing")).to_have_count(0)
+    expect(page.locator(f"#room-{world.room.id}")).to_contain_text("一楼大活动室")
 
 
 def test_switch_language_to_english_and_back(page, world, browser_login):

@@ -99,7 +99,7 @@ def test_party_kinds_are_the_five_of_the_model(client, db, login, world):
     bad = client.post(f"/sites/{world.site.id}/parties", data={"kind": "government", "name": "某局"})
     assert bad.status_code == 422 and db.session.query(Party).filter_by(name="某局").count() == 0
     phone = client.post(f"/sites/{world.site.id}/parties", data={"kind": "charity", "name": "爱心企业", "phone": "call me"})
-    assert phone.status_code == 422 and "仅数字" in phone.get_data(as_text=True)
+    assert phone.status_code == 422 and "只能由数字组成" in phone.get_data(as_text=True)
     ok = client.post(f"/sites/{world.site.id}/parties", data={"kind": "charity", "name": "爱心企业", "phone": "0572-3010001"})
     assert ok.status_code == 303
     assert db.session.query(Party).filter_by(name="爱心企业").one().phone == "05723010001"

@@ -101,7 +101,7 @@ def test_numbers_are_unique_and_never_reused(client, db, login, make, world, hol
 @pytest.mark.parametrize("values,message", [
     ({"period_from": "2025-08-01", "period_to": "2025-07-01"}, "cannot be before"),
     ({"period_from": "2025-08-01", "period_to": "2025-08-15"}, "no approved hours"),
-    ({"period_to": "2999-01-01"}, "cannot end in the future"),
+    ({"period_to": "2099-01-01"}, "cannot end in the future"),
     ({"period_from": "July"}, "YYYY-MM-DD"),
 ])
 def test_bad_certificate_requests(client, db, login, world, holder, values, message):

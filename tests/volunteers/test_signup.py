@@ -86,7 +86,7 @@ def test_a_coordinator_declines(client, db, login, make, world):
 
 @pytest.mark.parametrize("values,message", [
     ({"real_name": ""}, "This field is required."),
-    ({"phone": "abc"}, "Enter a phone number"),
+    ({"phone": "abc"}, "A phone number has digits only."),
     ({"id_number": "330503200305124170"}, "not a valid resident ID"),
     ({"id_type": "passport", "id_number": "E1234"}, None),  # valid, used as a control
     ({"id_type": "passport", "id_number": "护照"}, "Use 5 to 30 letters and digits."),
