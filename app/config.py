@@ -56,6 +56,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     INVITATION_TTL_HOURS = int(os.environ.get("INVITATION_TTL_HOURS", "72"))
     PAGE_SIZE = 25
+    VOLUNTEER_MAX_HOURS_PER_DAY = int(os.environ.get("VOLUNTEER_MAX_HOURS_PER_DAY", "10"))
+    VOLUNTEER_DUE_SOON_DAYS = int(os.environ.get("VOLUNTEER_DUE_SOON_DAYS", "30"))
     PASSWORD_HASH_METHOD = "scrypt"
     TEMPLATES_AUTO_RELOAD = False
 

@@ -58,9 +58,11 @@ def record(action: str, event: str, *, by, child=None, site_id: int | None = Non
     return entry
 
 
-def record_read(event: str, *, by, children: Iterable = (), site_id: int | None = None, **details) -> None:
-    """Note that ``by`` read personal data of ``children`` (objects with ``id`` and ``site_id``)
-    during this request; written in one statement after the response is built."""
+def record_read(event: str, *, by, children: Iterable = (), site_id: int | None = None, action: str = "view",
+                **details) -> None:
+    """Note that ``by`` read (``action="view"``) or downloaded (``action="export"``) personal data of
+    ``children`` (objects with ``id`` and ``site_id``) during this request; written in one statement
+    after the response is built."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}: register it with register_events")
     pending = g.setdefault("audit_reads", [])
@@ -68,10 +70,10 @@ def record_read(event: str, *, by, children: Iterable = (), site_id: int | None 
     now = utcnow()
     children = list(children)
     if not children:
-        pending.append(dict(action="view", event=event, details=details or None, child_id=None,
+        pending.append(dict(action=action, event=event, details=details or None, child_id=None,
                             site_id=site_id, user_id=user_id, at=now, summary=""))
     for child in children:
-        pending.append(dict(action="view", event=event, details=details or None, child_id=child.id,
+        pending.append(dict(action=action, event=event, details=details or None, child_id=child.id,
                             site_id=child.site_id, user_id=user_id, at=now, summary=""))
 
 

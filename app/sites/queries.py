@@ -60,3 +60,23 @@ def current_seasons(site_ids: set[int] | None) -> list[Season]:
     if site_ids is not None:
         query = query.where(Season.site_id.in_(site_ids or {-1}))
     return list(db.session.scalars(query.limit(20)))
+
+
+# --- the season a page means when it names none -----------------------------------------------------
+def season_on(site_id: int, day) -> Season | None:
+    """The site's (not archived) season that ``day`` falls in."""
+    return db.session.scalar(select(Season).where(
+        Season.site_id == site_id, Season.start_date <= day, Season.end_date >= day,
+        Season.archived_at.is_(None)).order_by(Season.start_date.desc()).limit(1))
+
+
+def current_season(site_id: int, today=None) -> Season | None:
+    """The one "current season" rule every default uses: the season today falls in, else the next
+    one to start, else the last one that ended (archived seasons never count)."""
+    from app.core.timeutil import local_today
+
+    today = today or local_today()
+    live = select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None))
+    return (season_on(site_id, today)
+            or db.session.scalar(live.where(Season.start_date > today).order_by(Season.start_date).limit(1))
+            or db.session.scalar(live.where(Season.end_date < today).order_by(Season.end_date.desc()).limit(1)))

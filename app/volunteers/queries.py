@@ -17,7 +17,7 @@ from app.volunteers.models import (BackgroundCheck, Certificate, HourCorrection,
 
 
 def soon_days() -> int:
-    return int(current_app.config.get("VOLUNTEER_DUE_SOON_DAYS", 30))
+    return int(current_app.config["VOLUNTEER_DUE_SOON_DAYS"])
 
 
 def profile_for_user(user) -> VolunteerProfile | None:

@@ -317,7 +317,7 @@ def _check_hours(profile_id: int, day: date, start: time, end: time, exclude_id:
         if other_id != exclude_id and start < other_end and other_start < end:
             raise FormError("starts_at", _("This overlaps your entry from %(start)s to %(end)s on that day.",
                                            start=other_start.strftime("%H:%M"), end=other_end.strftime("%H:%M")))
-    maximum = int(current_app.config.get("VOLUNTEER_MAX_HOURS_PER_DAY", 10))
+    maximum = int(current_app.config["VOLUNTEER_MAX_HOURS_PER_DAY"])
     total = minutes + sum(m for other_id, _s, _e, m in others if other_id != exclude_id)
     if total > maximum * 60:
         raise FormError("ends_at", _("At most %(max)d hours can be logged for one day (this would make %(total)s).",
