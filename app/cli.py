@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed-demo`, `flask create-admin`."""
+"""Command-line tools: `flask seed-demo`, `flask create-admin`, `flask audit verify`."""
 from __future__ import annotations
 
 import click
@@ -41,3 +41,18 @@ def register(app: Flask) -> None:
         user.set_password(password)
         db.session.commit()
         click.echo(f"Administrator {username} created.")
+
+    audit_group = click.Group("audit", help="The audit trail.")
+    app.cli.add_command(audit_group)
+
+    @audit_group.command("verify")
+    def audit_verify() -> None:
+        """Recompute the audit trail's hash chain; report any entry missing, changed or unchained."""
+        from app.core.audit import verify_chain
+
+        report = verify_chain()
+        for problem in report.problems:
+            click.echo(f"PROBLEM: {problem}", err=True)
+        if not report.ok:
+            raise SystemExit(1)
+        click.echo(f"Audit trail intact: {report.checked} entries, chain unbroken.")

@@ -51,13 +51,26 @@ def database_uri(tmp_path_factory):
 
 
 def _empty_all_tables() -> None:
+    """Empty every table for the next test. The audit trail refuses DELETE and TRUNCATE by trigger:
+    the triggers are switched off for this cleanup only (PostgreSQL: replica role; SQLite: dropped
+    and created again), and the chain's head row is put back."""
+    from app.core.models import AuditChainHead
+
     tables = [t for t in reversed(_db.metadata.sorted_tables)]
     if _db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text("SET LOCAL session_replication_role = replica"))
         _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        triggers = _db.session.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'")).all()
+        for name, _ in triggers:
+            _db.session.execute(text(f'DROP TRIGGER "{name}"'))
         for table in tables:
             _db.session.execute(table.delete())
+        for _, sql in triggers:
+            _db.session.execute(text(sql))
+    _db.session.execute(AuditChainHead.__table__.insert().values(id=1, seq=0, hash=""))
     _db.session.commit()
 
 

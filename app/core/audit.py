@@ -16,13 +16,19 @@ their ids with ``register_names``.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, event, select, update
+from sqlalchemy.orm import Session
 
-from app.core.models import AuditEntry
+from app.core.db import begin_write
+from app.core.models import AuditChainHead, AuditEntry
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -85,8 +91,112 @@ def flush_reads() -> None:
     if not pending:
         return
     db.session.rollback()  # a GET changes nothing else: start from a clean transaction
+    begin_write(db.session)  # SQLite: hold the write lock from reading the head to the commit
+    head = AuditChainHead.__table__
+    position, last = db.session.execute(select(head.c.seq, head.c.hash).where(head.c.id == 1)
+                                        .with_for_update()).one()
+    for values in pending:  # chained here, before the insert: three statements for the whole page
+        position += 1
+        values.update(seq=position, prev_hash=last, hash=entry_hash(last, values))
+        last = values["hash"]
     db.session.execute(AuditEntry.__table__.insert(), pending)
+    db.session.execute(update(head).where(head.c.id == 1).values(seq=position, hash=last))
     db.session.commit()
+
+
+# --- the chain: a gap or a change shows -------------------------------------------------------------
+# Entries are inserted as services flush (inside their savepoints, so a rolled-back change leaves no
+# entry); when the transaction commits, its entries are chained: the head row is locked (chains never
+# fork, and the head lock is the last lock a transaction takes), each entry gets the next position,
+# the previous entry's hash and its own hash. The database refuses UPDATE of a chained entry and any
+# DELETE; ``flask audit verify`` recomputes the chain.
+_CHAINED = ("at", "user_id", "site_id", "child_id", "action", "event", "details", "summary")
+
+
+def entry_hash(prev_hash: str, row) -> str:
+    """The hash of one entry given the previous entry's hash (its position is fixed by that link)."""
+    values = [prev_hash] + [row[name] for name in _CHAINED]
+    values[1] = row["at"].isoformat(timespec="microseconds") if row["at"] is not None else None
+    payload = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_new_entries(session, flush_context) -> None:
+    new = [obj.id for obj in session.new if isinstance(obj, AuditEntry)]
+    if new:
+        session.info.setdefault("audit_new_ids", set()).update(new)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_new_entries(session) -> None:
+    if not session.in_transaction():
+        session.info.pop("audit_new_ids", None)
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_new_entries(session) -> None:
+    session.flush()  # the commit's own flush comes after this hook: flush now to see every new entry
+    ids = session.info.pop("audit_new_ids", None)
+    if not ids:
+        return
+    table, head = AuditEntry.__table__, AuditChainHead.__table__
+    position, last = session.execute(select(head.c.seq, head.c.hash).where(head.c.id == 1).with_for_update()).one()
+    rows = session.execute(select(table).where(table.c.id.in_(ids), table.c.hash.is_(None))
+                           .order_by(table.c.id)).mappings().all()
+    if not rows:
+        return
+    params = []
+    for row in rows:
+        position += 1
+        digest = entry_hash(last, row)
+        params.append({"_id": row["id"], "seq": position, "prev_hash": last, "hash": digest})
+        last = digest
+    session.execute(update(table).where(table.c.id == bindparam("_id"))
+                    .values(seq=bindparam("seq"), prev_hash=bindparam("prev_hash"), hash=bindparam("hash")),
+                    params, execution_options={"synchronize_session": False})
+    session.execute(update(head).where(head.c.id == 1).values(seq=position, hash=last))
+
+
+@dataclass
+class ChainReport:
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_chain(batch: int = 5000) -> ChainReport:
+    """Recompute the whole chain: every entry chained, positions without gaps, each hash right and
+    linked to the one before, the last one matching the head."""
+    table, head = AuditEntry.__table__, AuditChainHead.__table__
+    report = ChainReport()
+    unchained = db.session.scalar(select(db.func.count()).select_from(table).where(table.c.hash.is_(None)))
+    if unchained:
+        report.problems.append(f"{unchained} entries are not chained (written outside the application?)")
+    expected_seq, last = 1, ""
+    after = 0
+    while True:
+        rows = db.session.execute(select(table).where(table.c.seq > after).order_by(table.c.seq)
+                                  .limit(batch)).mappings().all()
+        if not rows:
+            break
+        for row in rows:
+            report.checked += 1
+            if row["seq"] != expected_seq:
+                report.problems.append(f"entries {expected_seq}..{row['seq'] - 1} are missing (deleted?)")
+            if row["prev_hash"] != last:
+                report.problems.append(f"entry {row['seq']} (id {row['id']}) does not follow the one before")
+            if entry_hash(row["prev_hash"] or "", row) != row["hash"]:
+                report.problems.append(f"entry {row['seq']} (id {row['id']}) was changed after it was written")
+            expected_seq, last, after = row["seq"] + 1, row["hash"], row["seq"]
+    head_seq, head_hash = db.session.execute(select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
+    if head_seq != expected_seq - 1 or head_hash != last:
+        report.problems.append(f"the chain ends at entry {expected_seq - 1} but its head says {head_seq}: "
+                               "entries at the end are missing")
+    return report
 
 
 # --- reading the trail ----------------------------------------------------------------------------

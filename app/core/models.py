@@ -17,8 +17,9 @@ def _in(values) -> str:
 
 
 class AuditEntry(db.Model):
-    """Who viewed or changed personal data, when, and what. Inserted only (a trigger refuses
-    UPDATE). ``event`` names what happened (``enrolment.waitlisted``) and ``details`` holds its ids
+    """Who viewed or changed personal data, when, and what. Inserted only (triggers refuse
+    UPDATE and DELETE; entries are chained by hash so a gap or a change shows in ``flask audit verify``).
+    ``event`` names what happened (``enrolment.waitlisted``) and ``details`` holds its ids
     and field names, never personal data, so entries survive erasure and are shown in the reader's
     language (``app.core.audit.describe``). ``summary`` is the English text of entries written
     before events existed."""
@@ -37,8 +38,22 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(String(300), default="")
     event: Mapped[str] = mapped_column(String(40), default="", server_default="")
     details: Mapped[dict | None] = mapped_column(JSON)
+    # the chain (app.core.audit): position, hash of the previous entry, own hash; set at commit
+    seq: Mapped[int | None] = mapped_column(unique=True, index=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped["User | None"] = relationship(lazy="raise_on_sql")  # noqa: F821
+
+
+class AuditChainHead(db.Model):
+    """One row: the position and hash of the last chained audit entry. Locked while a transaction
+    chains its entries, so chains never fork; a deleted tail shows against it."""
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class FormSubmission(db.Model):

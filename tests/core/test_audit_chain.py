@@ -1,0 +1,125 @@
+"""The audit trail cannot be thinned out: the database refuses UPDATE and DELETE of an entry, and
+every entry is chained by hash, so `flask audit verify` reports a missing or changed entry."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
+
+from app.core import audit
+from app.core.models import AuditChainHead, AuditEntry
+from tests.http import HttpClient, race
+
+
+def _verify(app):
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    return result.exit_code, result.output
+
+
+def _views(client, children):
+    for child in children:
+        assert client.get(f"/children/{child.id}").status_code == 200
+
+
+def _without_triggers(db, statement: str) -> None:
+    """Tamper with the trail as someone with raw database access would."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        db.session.execute(text(statement))
+    else:
+        triggers = db.session.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'")).all()
+        for name, _ in triggers:
+            db.session.execute(text(f'DROP TRIGGER "{name}"'))
+        db.session.execute(text(statement))
+        for _, sql in triggers:
+            db.session.execute(text(sql))
+    db.session.commit()
+
+
+@pytest.fixture
+def trail(app, client, db, login, make, world):
+    login(client, world.users["coordinator"])
+    children = [make.child(world.site, f"孩子{i}") for i in range(4)]
+    _views(client, children)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 4
+    return children
+
+
+def test_every_entry_is_chained_and_verifies(app, db, trail):
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    assert [e.seq for e in entries] == [1, 2, 3, 4]
+    assert all(e.hash and len(e.hash) == 64 for e in entries)
+    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+    assert db.session.get(AuditChainHead, 1).hash == entries[-1].hash
+    code, output = _verify(app)
+    assert code == 0 and "4 entries" in output
+
+
+def test_the_database_refuses_update_and_delete(db, trail):
+    entry_id = db.session.scalar(select(AuditEntry.id).limit(1))
+    for statement in (f"UPDATE audit_entries SET summary = 'x' WHERE id = {entry_id}",
+                      f"DELETE FROM audit_entries WHERE id = {entry_id}"):
+        with pytest.raises(DatabaseError):
+            db.session.execute(text(statement))
+            db.session.flush()
+        db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 4
+    if db.engine.dialect.name == "postgresql":
+        with pytest.raises(DatabaseError):
+            db.session.execute(text("TRUNCATE audit_entries CASCADE"))
+        db.session.rollback()
+
+
+def test_a_deleted_entry_in_the_middle_shows(app, db, trail):
+    _without_triggers(db, "DELETE FROM audit_entries WHERE seq = 2")
+    code, output = _verify(app)
+    assert code == 1 and "missing" in output
+
+
+def test_a_deleted_last_entry_shows(app, db, trail):
+    _without_triggers(db, "DELETE FROM audit_entries WHERE seq = 4")
+    code, output = _verify(app)
+    assert code == 1 and "end" in output
+
+
+def test_a_changed_entry_shows(app, db, trail):
+    _without_triggers(db, "UPDATE audit_entries SET user_id = NULL WHERE seq = 3")
+    code, output = _verify(app)
+    assert code == 1 and "changed" in output
+
+
+def test_an_entry_written_around_the_application_shows(app, db, trail, world):
+    db.session.execute(AuditEntry.__table__.insert().values(action="view", event="child.viewed", summary="",
+                                                           at=trail[0].created_at, site_id=world.site.id))
+    db.session.commit()
+    code, output = _verify(app)
+    assert code == 1 and "not chained" in output
+
+
+def test_an_entry_of_a_rolled_back_change_is_not_kept(app, db, world, make):
+    child = make.child(world.site)
+    with app.test_request_context():
+        try:
+            with db.session.begin_nested():
+                audit.record("view", "child.viewed", by=None, child=child)
+                db.session.flush()
+                raise RuntimeError("the change fails")
+        except RuntimeError:
+            pass
+        audit.record("view", "child.viewed", by=None, child=child)
+        db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1
+    assert _verify(app)[0] == 0
+
+
+def test_many_readers_at_once_keep_one_unbroken_chain(app, db, live_server, make, world):
+    children = [make.child(world.site, f"并发{i}") for i in range(3)]
+    clients = [HttpClient(live_server).login(world.users[role]) for role in ("coordinator", "admin")]
+    calls = [lambda c=c, child=child: c.get(f"/children/{child.id}").status for c in clients for child in children]
+    results = race(calls * 2)
+    assert results == [200] * len(results)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == len(results)
+    code, output = _verify(app)
+    assert code == 0, output
