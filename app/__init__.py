@@ -102,7 +102,7 @@ def init_errors(app: Flask) -> None:
 
         return handler
 
-    for status in (400, 403, 404, 405, 429, 500):
+    for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, error_page(status))
     app.register_error_handler(CSRFError, error_page(400))
 

@@ -56,6 +56,10 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     INVITATION_TTL_HOURS = int(os.environ.get("INVITATION_TTL_HOURS", "72"))
     PAGE_SIZE = 25
+    # No request body beyond this is read (the roster import takes files up to 5 MB); the proxy in
+    # front should refuse bigger bodies too (README).
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
     VOLUNTEER_MAX_HOURS_PER_DAY = int(os.environ.get("VOLUNTEER_MAX_HOURS_PER_DAY", "10"))
     VOLUNTEER_DUE_SOON_DAYS = int(os.environ.get("VOLUNTEER_DUE_SOON_DAYS", "30"))
     PASSWORD_HASH_METHOD = "scrypt"

@@ -4,6 +4,12 @@
 - .csv in UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or GBK/GB18030 (what Excel on
   a Chinese Windows saves), comma, semicolon or tab separated;
 - at most ``MAX_ROWS`` rows and ``MAX_BYTES`` bytes: a bigger file is refused as a whole.
+
+Files are read as an attacker would write them: an .xlsx is a zip, so its members' unpacked size and
+compression ratio are checked before anything is parsed (zip bombs), only ``MAX_COLUMNS`` columns are
+read whatever width the sheet declares, reading stops at the row limit (empty rows count, so a cell
+declared at row 1,048,576 costs nothing), and the text held in memory has a budget — every hostile
+file is refused in well under a second with bounded memory, never a 500.
 """
 from __future__ import annotations
 
@@ -11,14 +17,23 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from app.core.forms import normalise_phone, phone_problem
 from app.core.timeutil import local_today
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+MAX_COLUMNS = 60                      # a roster has ~15 columns; anything beyond is never read
+MAX_SCANNED_ROWS = MAX_ROWS + 2000    # rows looked at, empty ones included
+MAX_TEXT = 4_000_000                  # characters held from one file
+MAX_UNPACKED = 64 * 1024 * 1024       # the unpacked size of all members of an .xlsx
+MAX_RATIO = 150                       # unpacked / packed size of one member (XML packs ~5-30x)
+MAX_MEMBERS = 300
+MAX_UNDIMENSIONED = 2 * 1024 * 1024  # a sheet this big must say its size (<dimension>) at its top
 
 # key, header in the template, required, other accepted spellings
 COLUMNS = [
@@ -83,38 +98,80 @@ def read_table(filename: str, data: bytes) -> list[list]:
     raise FileProblem(_("Upload an Excel (.xlsx) or CSV file."))
 
 
+def _unreadable() -> FileProblem:
+    return FileProblem(_("The file could not be read as an Excel workbook. Save it again as .xlsx "
+                         "(or CSV) and upload it."))
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a workbook whose zip would unpack to far more than a roster (before parsing it)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            # Without a <dimension> near its top, openpyxl scans a whole sheet before reading it:
+            # a big sheet that lacks one is refused rather than scanned.
+            undimensioned = [m for m in members if m.filename.startswith("xl/worksheets/")
+                             and m.file_size > MAX_UNDIMENSIONED and b"dimension" not in
+                             archive.open(m).read(16384)]
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, EOFError, zlib.error) as error:
+        raise _unreadable() from error
+    if undimensioned:
+        raise FileProblem(_("The sheet is very large and does not say its size. Open the file in Excel or WPS, "
+                            "save it again and upload it."))
+    if len(members) > MAX_MEMBERS:
+        raise _unreadable()
+    unpacked = sum(m.file_size for m in members)
+    bomb = any(m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members)
+    if unpacked > MAX_UNPACKED or bomb:
+        raise FileProblem(_("This workbook unpacks to far more data than a roster holds (%(mb)d MB). Copy the "
+                            "rows into the template and upload that file.", mb=max(unpacked // (1024 * 1024), 1)))
+
+
+class _Budget:
+    """Counts the characters read from a file; refuses the file beyond MAX_TEXT."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def take(self, row: list) -> list:
+        for value in row:
+            if isinstance(value, str):
+                self.used += len(value)
+        if self.used > MAX_TEXT:
+            raise FileProblem(_("The file holds far more text than a roster of %(max)s children. Copy the rows "
+                                "into the template and upload that file.", max=f"{MAX_ROWS:,}"))
+        return row
+
+
 def _read_xlsx(data: bytes) -> list[list]:
     from openpyxl import load_workbook
     from openpyxl.worksheet.formula import ArrayFormula
 
+    _check_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as error:
-        raise FileProblem(_("The file could not be read as an Excel workbook. Save it again as .xlsx "
-                            "(or CSV) and upload it.")) from error
     except Exception as error:  # openpyxl raises many kinds of errors for damaged files
-        raise FileProblem(_("The file could not be read as an Excel workbook. Save it again as .xlsx "
-                            "(or CSV) and upload it.")) from error
+        raise _unreadable() from error
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise FileProblem(_("The file is empty."))
-        rows, count = [], 0
-        for values in sheet.iter_rows(values_only=True):
+        rows, scanned, budget = [], 0, _Budget()
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_SCANNED_ROWS + 1):
+            scanned += 1
+            if scanned > MAX_SCANNED_ROWS:
+                raise FileProblem(_too_many(None))
             if not any(v not in (None, "") for v in values):
                 continue
-            count += 1
-            if count <= MAX_ROWS + 1:  # the header and MAX_ROWS rows; beyond, only count
-                rows.append([("=" + v.text.lstrip("=")) if isinstance(v, ArrayFormula) else v
-                             for v in values])
-        if count > MAX_ROWS + 1:
-            raise FileProblem(_too_many(count - 1))
+            if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are kept; one more is too many
+                raise FileProblem(_too_many(None))
+            rows.append(budget.take([("=" + v.text.lstrip("=")) if isinstance(v, ArrayFormula) else v
+                                     for v in values]))
         return rows
     except FileProblem:
         raise
     except Exception as error:
-        raise FileProblem(_("The file could not be read as an Excel workbook. Save it again as .xlsx "
-                            "(or CSV) and upload it.")) from error
+        raise _unreadable() from error
     finally:
         workbook.close()
 
@@ -143,17 +200,34 @@ def _read_csv(data: bytes) -> list[list]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    rows, scanned, budget = [], 0, _Budget()
     try:
-        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-                if any(cell.strip() for cell in row)]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            scanned += 1
+            if scanned > MAX_SCANNED_ROWS:
+                raise FileProblem(_too_many(None))
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(rows) > MAX_ROWS:
+                raise FileProblem(_too_many(None))
+            rows.append(budget.take(row[:MAX_COLUMNS]))
     except csv.Error as error:
-        raise FileProblem(_("The CSV file is malformed (%(error)s).", error=str(error))) from error
+        raise FileProblem(_("The CSV file is malformed (%(error)s).", error=_show(str(error)))) from error
     return rows
 
 
-def _too_many(count: int) -> str:
+def _too_many(count: int | None) -> str:
+    if count is None:
+        return _("The file has more than %(max)s rows; at most %(max)s can be imported at once. Nothing was "
+                 "saved. Split it into smaller files.", max=f"{MAX_ROWS:,}")
     return _("The file has %(count)s rows; at most %(max)s can be imported at once. Nothing was saved. "
              "Split it into smaller files.", count=f"{count:,}", max=f"{MAX_ROWS:,}")
+
+
+def _show(value, limit: int = 40) -> str:
+    """A value quoted in a message: shortened, so a hostile cell cannot flood the preview."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # --- rows -----------------------------------------------------------------------------------------
@@ -193,7 +267,7 @@ def parse_grade(value) -> int | None:
     if text in JUNIOR:
         return JUNIOR[text]
     text = text.removesuffix("年级").removesuffix("年")
-    if text.isdigit():
+    if text.isdigit() and len(text) <= 2:
         number = int(text)
     elif text in CN_DIGITS:
         number = CN_DIGITS[text]
@@ -208,9 +282,10 @@ def _parse_sex(value) -> str | None:
 
 
 def _parse_phone(value) -> str | None:
-    text = re.sub(r"[\s\-()（）]", "", _text(value))
-    text = text.removeprefix("+86")
-    return text if text.isdigit() and 7 <= len(text) <= 15 else None
+    """The same rule as every phone field (app.core.forms): an 11-digit mobile or a landline with
+    its area code, full-width digits and separators allowed."""
+    digits = normalise_phone(_text(value)[:40])
+    return digits if phone_problem(digits) is None else None
 
 
 def _parse_yes_no(value) -> bool | None:
@@ -259,28 +334,28 @@ def parse_rows(table: list[list], duplicates: tuple[set, set]) -> dict:
             errors.append(_("The name is missing."))
         sex = _parse_sex(raw.get("sex"))
         if sex is None:
-            errors.append(_("Sex must be 男 or 女 (found “%(value)s”).", value=values["sex"]))
+            errors.append(_("Sex must be 男 or 女 (found “%(value)s”).", value=_show(values["sex"])))
         birth = _parse_date(raw.get("birth_date"))
         if birth is None:
-            errors.append(_("Bad date “%(value)s”: write it as 2016-09-01.", value=values["birth_date"]))
+            errors.append(_("Bad date “%(value)s”: write it as 2016-09-01.", value=_show(values["birth_date"])))
         elif not (3 <= (today - birth).days / 365.25 <= 18):
             errors.append(_("The birth date %(value)s does not fit a child of school age.", value=birth.isoformat()))
         grade = parse_grade(raw.get("grade"))
         if grade is None:
-            errors.append(_("Unknown grade “%(value)s”: use 1–9 or 一年级 … 九年级.", value=values["grade"]))
+            errors.append(_("Unknown grade “%(value)s”: use 1–9 or 一年级 … 九年级.", value=_show(values["grade"])))
         if not values["guardian_name"]:
             errors.append(_("The guardian's name is missing."))
         phone = _parse_phone(raw.get("guardian_phone"))
         if not values["guardian_phone"]:
             errors.append(_("The guardian's phone is missing."))
         elif phone is None:
-            errors.append(_("The guardian's phone “%(value)s” is not a phone number.", value=values["guardian_phone"]))
+            errors.append(_("The guardian's phone “%(value)s” is not a phone number.", value=_show(values["guardian_phone"])))
         flags = {}
         for key in ("high_risk", "may_go_home_alone"):
             flags[key] = _parse_yes_no(raw.get(key))
             if flags[key] is None:
                 errors.append(_("“%(column)s” must be 是 or 否 (found “%(value)s”).",
-                                column=dict((c[0], c[1]) for c in COLUMNS)[key], value=values[key]))
+                                column=dict((c[0], c[1]) for c in COLUMNS)[key], value=_show(values[key])))
         for key, limit in LIMITS.items():
             if len(values[key]) > limit:
                 errors.append(_("“%(column)s” is longer than %(max)d characters.",
