@@ -18,6 +18,12 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
     )
     app.config.from_object(config or Config())
+    from app.config import prepare_sqlite_file
+
+    prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    from app.core.logs import install_werkzeug_filter
+
+    install_werkzeug_filter()
     from app.core.args import BoundedInt
 
     app.url_map.converters["int"] = BoundedInt

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed-demo`, `flask create-admin`, `flask audit verify`."""
+"""Command-line tools: `flask seed-demo`, `flask create-admin`, `flask audit verify`, `flask purge`."""
 from __future__ import annotations
 
 import click
@@ -56,3 +56,22 @@ def register(app: Flask) -> None:
         if not report.ok:
             raise SystemExit(1)
         click.echo(f"Audit trail intact: {report.checked} entries, chain unbroken.")
+
+    @app.cli.command("purge")
+    def purge() -> None:
+        """Delete what is kept only for a while: unconfirmed import previews past their deadline
+        (they hold children's personal data) and records of submitted forms older than 30 days.
+        Run it from cron every hour (README)."""
+        from datetime import timedelta
+
+        from sqlalchemy import delete
+
+        from app.children.models import ImportBatch
+        from app.core.models import FormSubmission
+        from app.core.timeutil import utcnow
+
+        previews = db.session.execute(delete(ImportBatch).where(ImportBatch.expires_at < utcnow())).rowcount
+        forms = db.session.execute(delete(FormSubmission).where(
+            FormSubmission.created_at < utcnow() - timedelta(days=30))).rowcount
+        db.session.commit()
+        click.echo(f"Purged {previews} expired import previews and {forms} old form records.")

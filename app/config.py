@@ -12,17 +12,51 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("HUHANG_INSTANCE", BASE_DIR / "instance"))
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only its owner can enter (0700), made so from the start."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path, content: str | None = None) -> Path:
+    """A file only its owner can read (0600): created with that mode, never readable in between."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if content is not None else 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "w") as f:
+        if content is not None:
+            f.write(content)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path
+
+
 def _secret_key(instance_dir: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once into instance/."""
+    """SECRET_KEY from the environment, else one generated once into instance/ (owner-only)."""
     env = os.environ.get("SECRET_KEY")
     if env:
         return env
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    path = instance_dir / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    path = private_dir(instance_dir) / "secret_key"
+    private_file(path, secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def prepare_sqlite_file(uri: str) -> None:
+    """Create a SQLite database file readable by its owner only before SQLite opens it: SQLite gives
+    its -wal and -shm files the same permissions."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix) or uri == prefix or ":memory:" in uri:
+        return
+    path = Path(uri[len(prefix):].split("?")[0])
+    if path.parent == INSTANCE_DIR:
+        private_dir(path.parent)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
 
 
 def database_url(default: str) -> str:
@@ -38,7 +72,8 @@ def database_url(default: str) -> str:
 class Config:
     INSTANCE_DIR = INSTANCE_DIR
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'huhang.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error never writes a child's name or a phone number into the log
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
