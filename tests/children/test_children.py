@@ -22,6 +22,17 @@ def _count(db, model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+def _described(entry, locale: str) -> str:
+    """The entry as the audit trail shows it to a reader of ``locale``."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from app.core.audit import describe_all
+
+    with current_app.test_request_context(), force_locale(locale):
+        return describe_all([entry])[entry.id]
+
+
 # --- create and edit ------------------------------------------------------------------------------
 def test_create_child_with_guardian_and_pinyin(coordinator, db, world):
     response = coordinator.post(f"/sites/{world.site.id}/children/new", data=NEW_CHILD)
@@ -88,7 +99,12 @@ def test_edit_child_and_health_profile(coordinator, db, make, world):
     db.session.refresh(child)
     assert child.name_pinyin == "wangxiaoming" and child.high_risk and child.may_go_home_alone
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "update"))
-    assert "name" in entry.summary and "王" not in entry.summary  # no personal data in the log
+    assert entry.event == "child.changed" and "child.name" in entry.details["fields"]
+    assert "王" not in json.dumps(entry.details, ensure_ascii=False) + entry.summary  # no personal data in the log
+    assert "Full name" in _described(entry, "en") and "Allergies" not in _described(entry, "en")
+    assert "姓名" in _described(entry, "zh_CN") and "用药" in _described(entry, "zh_CN")
+    # opening the form showed the health details: that read is in the trail too
+    assert _count(db, AuditEntry, AuditEntry.event == "health.viewed", AuditEntry.child_id == child.id) == 1
     response = coordinator.post(f"/children/{child.id}/edit", data={**data, "grade": ""})
     assert response.status_code == 422
     db.session.refresh(child)
@@ -304,15 +320,20 @@ def test_alert_macro_renders(app):
 
 # --- exports --------------------------------------------------------------------------------------
 def test_roster_export_xlsx(coordinator, db, make, world):
-    child = make.child(world.site, "张三", allergies="=HYPERLINK(\"x\")")
+    child = make.child(world.site, "张三", allergies="=HYPERLINK(\"x\")", conditions="哮喘", medicines="沙丁胺醇")
     make.enrolment(child, world.season)
     response = coordinator.get(f"/seasons/{world.season.id}/children.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][1] in ("Full name", "姓名") and rows[1][1] == "张三"
-    assert all(not (isinstance(v, str) and v.startswith("=")) for v in rows[1])  # never a formula
+    row = dict(zip(rows[0], rows[1]))
+    assert row["Allergies"] == "=HYPERLINK(\"x\")"  # as typed ...
+    assert all(cell.data_type != "f" for cell in sheet[2])  # ... and never a formula
+    assert row["Health conditions"] == "哮喘" and row["Medicines"] == "沙丁胺醇"
     assert _count(db, AuditEntry, AuditEntry.action == "export") == 1
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
+    assert (entry.child_id, entry.event, entry.details) == (child.id, "roster.exported", {"season": world.season.id})
 
 
 def test_guardian_export_of_everything_held(coordinator, db, make, world):
@@ -383,16 +404,16 @@ def test_every_view_is_logged_and_admin_reads_the_trail(app, coordinator, admin_
 def test_audit_entries_cannot_be_changed(db, make, world):
     from sqlalchemy.exc import DBAPIError
 
-    from app.children.services import audit
+    from app.core import audit
 
     child = make.child(world.site)
-    entry = audit("view", child, "test", user=world.users["admin"])
+    entry = audit.record("view", "child.viewed", by=world.users["admin"], child=child)
     db.session.commit()
     with pytest.raises(DBAPIError):
-        db.session.execute(text("UPDATE audit_entries SET summary = 'forged' WHERE id = :id"), {"id": entry.id})
+        db.session.execute(text("UPDATE audit_entries SET event = 'legacy' WHERE id = :id"), {"id": entry.id})
         db.session.flush()
     db.session.rollback()
-    assert db.session.get(AuditEntry, entry.id).summary == "test"
+    assert db.session.get(AuditEntry, entry.id).event == "child.viewed"
 
 
 # --- access ---------------------------------------------------------------------------------------
