@@ -169,7 +169,7 @@ def count_queries(app):
         counter = QueryCounter()
 
         def before(conn, cursor, statement, parameters, context, executemany):
-            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE", "BEGIN")):
                 counter.statements.append(statement)
 
         engine = _db.engine

@@ -1,23 +1,22 @@
-"""Files: the season roster (.xlsx) and everything held about one child (.xlsx or .json)."""
+"""Files: the season roster (.xlsx) and everything held about one child (.xlsx or .json).
+
+Both are written by ``app.core.xlsx.workbook`` (cells are values, never formulas) and both leave an
+"export" entry in the audit trail for every child in the file (``audit.record_read``; the entries
+are written after the response is built, the GET itself never commits)."""
 from __future__ import annotations
 
-import io
 import json
 
 from flask_babel import gettext as _
 
-from app.children.labels import ACTION_LABELS, GRADE_LABELS, SEX_LABELS, STATUS_LABELS
+from app.children import queries
+from app.children.labels import GRADE_LABELS, SEX_LABELS, STATUS_LABELS
 from app.children.models import Child, Enrolment
-from app.core.timeutil import to_local
+from app.core import audit
+from app.core.timeutil import to_local, utcnow
+from app.core.xlsx import XLSX, workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value):
-    """Cell values never become formulas in Excel (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit():
-        return "'" + value
-    return value
+__all__ = ["XLSX", "roster_file", "child_file"]
 
 
 def _yes(value: bool) -> str:
@@ -28,31 +27,11 @@ def _when(value) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append([str(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_safe(str(v)) if v is not None and not isinstance(v, (int, float)) else v for v in row])
-        for index, header in enumerate(headers, start=1):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(10, len(str(header)) * 2 + 2)
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
+# --- the season roster ----------------------------------------------------------------------------
 def roster_xlsx(season, enrolments: list[Enrolment]) -> bytes:
     headers = [_("No."), _("Full name"), _("Sex"), _("Birth date"), _("Grade"), _("School"), _("Hometown"),
                _("Status"), _("Applied"), _("Guardians"), _("Pickup persons"), _("May go home alone"),
-               _("Allergies"), _("High risk")]
+               _("Allergies"), _("Health conditions"), _("Medicines"), _("High risk")]
     rows = []
     for number, e in enumerate(enrolments, start=1):
         c = e.child
@@ -61,12 +40,23 @@ def roster_xlsx(season, enrolments: list[Enrolment]) -> bytes:
                      _when(e.applied_at),
                      "；".join(f"{g.name}（{g.relation}）{g.phone}" for g in c.guardians),
                      "；".join(f"{p.name}（{p.relation}）{p.phone}" for p in c.pickups),
-                     _yes(c.may_go_home_alone), c.allergies, _yes(c.high_risk)])
-    return _workbook([(season.name, headers, rows)])
+                     _yes(c.may_go_home_alone), c.allergies, c.conditions, c.medicines, _yes(c.high_risk)])
+    return workbook([(season.name, headers, rows)], title=f"{season.site.name} · {season.name}")
 
 
+def roster_file(season, *, by) -> tuple[bytes, str]:
+    """The roster of ``season`` as .xlsx and its file name; notes the export of every child in it."""
+    enrolments = queries.roster_for_export(season)
+    audit.record_read("roster.exported", by=by, children=[e.child for e in enrolments], site_id=season.site_id,
+                      action="export", season=season.id)
+    return roster_xlsx(season, enrolments), f"{season.site.name}-{season.name}-名单.xlsx"
+
+
+# --- everything held about one child --------------------------------------------------------------
 def child_sections(child: Child, consents, enrolments, audit_entries) -> list[tuple[str, list[str], list[list]]]:
     """Everything held about a child, as titled tables."""
+    from app.children.labels import ACTION_LABELS
+
     record = [
         [_("Full name"), child.name], [_("Sex"), str(SEX_LABELS.get(child.sex, ""))],
         [_("Birth date"), child.birth_date.isoformat() if child.birth_date else ""],
@@ -76,6 +66,7 @@ def child_sections(child: Child, consents, enrolments, audit_entries) -> list[tu
         [_("Medicines"), child.medicines], [_("High risk"), _yes(child.high_risk)], [_("Notes"), child.notes],
         [_("Site"), child.site.name], [_("Registered"), _when(child.created_at)],
     ]
+    described = audit.describe_all(audit_entries)
     return [
         (_("Child"), [_("Field"), _("Value")], record),
         (_("Guardians"), [_("Full name"), _("Relation"), _("Phone"), _("Employer")],
@@ -90,14 +81,25 @@ def child_sections(child: Child, consents, enrolments, audit_entries) -> list[tu
            _when(e.withdrawn_at)] for e in enrolments]),
         (_("Who accessed the record"), [_("When"), _("Who"), _("Action"), _("Details")],
          [[_when(a.at), a.user.display_name if a.user else "", str(ACTION_LABELS.get(a.action, a.action)),
-           a.summary] for a in audit_entries]),
+           described.get(a.id, a.summary)] for a in audit_entries]),
     ]
 
 
 def child_xlsx(sections) -> bytes:
-    return _workbook(sections)
+    return workbook(sections)
 
 
 def child_json(sections) -> bytes:
     data = {title: [dict(zip(headers, row)) for row in rows] for title, headers, rows in sections}
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def child_file(child_id: int, fmt: str, *, by) -> tuple[bytes, str, str]:
+    """Everything held about a child as .xlsx or .json: (data, mimetype, file name); notes the export."""
+    child = queries.child_record(child_id)
+    audit.record_read("child.exported", by=by, children=[child], action="export", format=fmt)
+    sections = child_sections(child, child.consents, child.enrolments, queries.audit_of_child(child.id))
+    stamp = utcnow().strftime("%Y%m%d")
+    if fmt == "json":
+        return child_json(sections), "application/json", f"child-{child.id}-{stamp}.json"
+    return child_xlsx(sections), XLSX, f"child-{child.id}-{stamp}.xlsx"

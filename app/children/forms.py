@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.forms import BaseForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from app.children.labels import GRADE_LABELS, SEX_LABELS
 from app.children.models import GRADES, SEXES
@@ -80,8 +80,8 @@ class PickupForm(BaseForm):
 class ConsentForm(BaseForm):
     guardian_name = StringField(_l("Guardian who consents"), validators=[required(), max_len(60)])
     guardian_relation = StringField(_l("Relation to the child"), validators=[required(), max_len(20)])
-    agreed = BooleanField(_l("The guardian has read this notice and agrees"),
-                          validators=[input_required()])
+    agreed = BooleanField(_l("The guardian has read this notice and agrees"), validators=[InputRequired(
+        message=_l("Consent can only be recorded when the guardian agrees."))])
 
     def validate_agreed(self, field):
         if not field.data:

@@ -23,9 +23,53 @@ ACTION_LABELS = {
     "erase": _l("Erased"),
 }
 
-# Events of the audit trail written by the children area (app.core.audit), in the reader's language.
-from app.core.audit import register_events  # noqa: E402
+# --- the audit trail (app.core.audit): events written by the children area, in the reader's language.
+# Details carry ids and field names only; ``season`` ids are named when the trail is read.
+from app.core.audit import register_events, register_field_labels, register_names  # noqa: E402
 
 register_events({
     "child.viewed": _l("Viewed the child's record"),
+    "child.created": _l("Registered the child"),
+    "child.imported": _l("Registered the child from an imported list"),
+    "child.changed": _l("Changed: %(fields)s"),
+    "child.erased": _l("Erased the personal data on the guardian's request"),
+    "child.exported": _l("Exported everything held about the child (%(format)s)"),
+    "health.viewed": _l("Viewed the health details"),
+    "guardians.viewed": _l("Viewed the guardians' phone numbers"),
+    "guardian.added": _l("Added a guardian"),
+    "guardian.changed": _l("Changed a guardian's details"),
+    "guardian.removed": _l("Removed a guardian"),
+    "pickup.added": _l("Added an authorised pickup person"),
+    "pickup.changed": _l("Changed an authorised pickup person's details"),
+    "pickup.removed": _l("Removed an authorised pickup person"),
+    "consent.recorded": _l("Recorded the guardian's consent (notice version %(version)s)"),
+    "enrolment.applied": _l("Applied for %(season)s"),
+    "enrolment.enrolled": _l("Enrolled in %(season)s"),
+    "enrolment.waitlisted": _l("Waitlisted for %(season)s"),
+    "enrolment.withdrawn": _l("Withdrawn from %(season)s"),
+    "enrolment.promoted": _l("Given a freed place in %(season)s"),
+    "roster.viewed": _l("Viewed the roster of %(season)s with allergy alerts"),
+    "roster.exported": _l("Exported the roster of %(season)s"),
 })
+
+# Field names in "child.changed" details are prefixed (``child.allergies``) so they never clash
+# with another area's labels.
+CHILD_FIELD_LABELS = {
+    "name": _l("Full name"), "sex": _l("Sex"), "birth_date": _l("Birth date"), "grade": _l("Grade"),
+    "school": _l("School"), "hometown": _l("Hometown"), "may_go_home_alone": _l("May go home alone"),
+    "allergies": _l("Allergies"), "conditions": _l("Health conditions"), "medicines": _l("Medicines"),
+    "high_risk": _l("High risk"), "notes": _l("Notes"),
+}
+register_field_labels({f"child.{key}": label for key, label in CHILD_FIELD_LABELS.items()})
+
+
+def _season_names(ids: set[int]) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.sites.models import Season
+
+    return dict(db.session.execute(select(Season.id, Season.name).where(Season.id.in_(ids))).all())
+
+
+register_names("season", _season_names)

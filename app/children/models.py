@@ -158,7 +158,9 @@ class ImportBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
 
-    season: Mapped["Season | None"] = relationship()  # noqa: F821
+    # loaded by queries.import_batch for the preview; never lazily from a template
+    season: Mapped["Season | None"] = relationship(lazy="raise_on_sql")  # noqa: F821
+    site: Mapped["Site"] = relationship(lazy="raise_on_sql")  # noqa: F821
 
 
 class ErasureRecord(db.Model):

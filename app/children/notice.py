@@ -42,3 +42,15 @@ NOTICES = {
 监护人确认：我已阅读并理解以上内容，同意服务点按本告知书处理我孩子的个人信息。
 """),
 }
+
+
+class NoticeText:
+    """The notice in force as read from this module (what the consent page shows; nothing stored)."""
+
+    def __init__(self, version: str = CURRENT_VERSION):
+        self.version = version
+        self.published_at, self.text = NOTICES[version]
+
+
+def current_notice_text() -> NoticeText:
+    return NoticeText(CURRENT_VERSION)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.children.models import (AuditEntry, Child, Consent, Enrolment, ErasureRecord, Guardian,
-                                 PickupPerson)
+                                 ImportBatch, PickupPerson)
 from app.children.names import search_key
 from app.core.permissions import COORDINATOR
 from app.core.timeutil import LOCAL_TZ
@@ -195,7 +195,6 @@ def seasons_of_site(site_id: int) -> list[Season]:
 def likely_duplicates(site_id: int, name: str, birth_date: date | None, phones: list[str],
                       exclude_id: int | None = None) -> list[Child]:
     """Children of the site with the same name and birth date, or the same name and a guardian phone."""
-    name = name.strip()
     same = [and_(Child.name == name, Child.birth_date == birth_date)] if birth_date else []
     phones = [p for p in phones if p]
     if phones:
@@ -217,6 +216,21 @@ def duplicate_keys(site_id: int) -> tuple[set, set]:
         select(Child.name, Guardian.phone).join(Guardian, Guardian.child_id == Child.id)
         .where(Child.site_id == site_id, Child.erased_at.is_(None)))}
     return by_birth, by_phone
+
+
+def open_seasons(child: Child, seasons: list[Season] | None = None) -> list[Season]:
+    """Seasons of the child's site (``seasons``, when already loaded) the child is not (actively) on
+    the list of."""
+    taken = {e.season_id for e in child.enrolments if e.status != "withdrawn"}
+    return [s for s in (seasons if seasons is not None else seasons_of_site(child.site_id)) if s.id not in taken]
+
+
+def import_batch(batch_id: int) -> ImportBatch:
+    """A previewed import with its season and site loaded (the preview page reads both)."""
+    return db.session.scalars(
+        select(ImportBatch).where(ImportBatch.id == batch_id)
+        .options(joinedload(ImportBatch.season), joinedload(ImportBatch.site))
+        .execution_options(populate_existing=True)).one()
 
 
 def roster_for_export(season: Season) -> list[Enrolment]:

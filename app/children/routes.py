@@ -1,11 +1,15 @@
 """Children and enrolment. Every page here needs SITE_MANAGE on the child's site (coordinators of
-that site and administrators); the audit trail needs ADMINISTER. Reading a child's record is itself
-logged (``services.log_view``)."""
+that site and administrators); the audit trail needs ADMINISTER.
+
+Every view that changes something goes through ``app.core.views.save`` (one commit, errors on their
+field or flashed for buttons). Reading a child's record, its guardians' phones, its health details,
+a roster with allergy alerts and every export leaves an entry in the audit trail
+(``audit.record_read``, written after the response; a GET never commits)."""
 from __future__ import annotations
 
 import io
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import flash, g, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,14 +20,16 @@ from app.children.forms import (ChildForm, ConsentForm, EnrolForm, EraseForm, Gu
 from app.children.labels import ACTION_LABELS, GRADE_LABELS, SEX_LABELS, STATUS_LABELS
 from app.children.models import (AUDIT_ACTIONS, ENROLMENT_STATUSES, GRADES, Child, Enrolment, Guardian,
                                  ImportBatch, PickupPerson)
+from app.children.notice import current_notice_text
 from app.core import audit, crud
-from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
-from app.core.permissions import ADMINISTER, COORDINATE, SITE_MANAGE, register_loader, requires
-from app.core.timeutil import utcnow
 from app.core.pagination import paginate
+from app.core.permissions import ADMINISTER, COORDINATE, SITE_MANAGE, register_loader, requires
+from app.core.timeutil import local_today, utcnow
+from app.core.views import save
 from app.extensions import db
 from app.sites.models import Season, Site
+from app.sites.queries import pick_current_season
 
 register_loader("child_id", Child, lambda child: child.site_id)
 register_loader("guardian_id", Guardian, lambda guardian: guardian.child.site_id)
@@ -41,24 +47,44 @@ def _child_context(child):
     return {"child": child, "site": child.site}
 
 
+def _by(service):
+    """A service of an inline table, called with the acting user."""
+    return lambda *args: service(*args, by=current_user)
+
+
 GUARDIANS = crud.InlineTable(
     name="guardian", plural="guardians", form=GuardianForm, title=_l("Guardians"), parent_param="child_id",
     columns=[_l("Full name"), _l("Relation"), _l("Phone"), _l("Employer")],
-    list_query=lambda child, archived: queries.guardians_of(child), create=services.create_guardian,
-    update=services.update_guardian, archive=services.delete_guardian, removable=True,
+    list_query=lambda child, archived: queries.guardians_of(child), create=_by(services.create_guardian),
+    update=_by(services.update_guardian), archive=_by(services.delete_guardian), removable=True,
     list_need=SITE_MANAGE, manage_need=SITE_MANAGE, row_template="children/_guardian_row.html",
     extra_context=_child_context,
 )
 PICKUPS = crud.InlineTable(
     name="pickup", plural="pickups", form=PickupForm, title=_l("Authorised pickup persons"),
     parent_param="child_id", columns=[_l("Full name"), _l("Relation"), _l("Phone")],
-    list_query=lambda child, archived: queries.pickups_of(child), create=services.create_pickup,
-    update=services.update_pickup, archive=services.delete_pickup, removable=True,
+    list_query=lambda child, archived: queries.pickups_of(child), create=_by(services.create_pickup),
+    update=_by(services.update_pickup), archive=_by(services.delete_pickup), removable=True,
     list_need=SITE_MANAGE, manage_need=SITE_MANAGE, row_template="children/_pickup_row.html",
     extra_context=_child_context,
 )
 crud.register(bp, GUARDIANS, "/children/<int:child_id>/guardians")
 crud.register(bp, PICKUPS, "/children/<int:child_id>/pickups")
+
+# Pages of the inline tables that show guardians' phone numbers (the list, a row, the edit form).
+GUARDIAN_READS = {"children.guardian_list", "children.guardian_row", "children.guardian_edit"}
+
+
+@bp.after_request
+def _note_guardian_reads(response):
+    """The guardian pages are built by ``crud``: note their reads here (before the app's own
+    after-request hook writes the notes)."""
+    if request.method == "GET" and request.endpoint in GUARDIAN_READS and response.status_code == 200:
+        objects = getattr(g, "access", None) and g.access.objects or {}
+        child = objects.get("child") or getattr(objects.get("guardian"), "child", None)
+        if child is not None:
+            audit.record_read("guardians.viewed", by=current_user, children=[child])
+    return response
 
 
 def _inline(table, child):
@@ -69,17 +95,11 @@ def _inline(table, child):
                 can_manage=not child.is_erased, can_create=not child.is_erased)
 
 
-def _fail(form, error: FormError):
-    db.session.rollback()
-    field = getattr(form, error.field, None)
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = list(field.errors) + [error.message]
-
-
-def _values(form, *exclude) -> dict:
-    return {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit", *exclude)}
+def _season_default(all_seasons, offered) -> dict:
+    """Form data choosing the site's current season (``app.sites.queries.pick_current_season`` over
+    ``all_seasons``) when it is among the ``offered`` ones."""
+    season = pick_current_season(all_seasons, local_today())
+    return {"season_id": season.id} if season is not None and season in offered else {}
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -113,6 +133,8 @@ def roster(season: Season):
     items = paginate(queries.roster(season, filters))
     url = url_for("children.roster", season_id=season.id)
     counts = queries.status_counts(season)
+    audit.record_read("roster.viewed", by=current_user, children=[e.child for e in items.items],
+                      site_id=season.site_id, season=season.id)
     return render("children/roster.html", "children/_roster.html", site=season.site, season=season,
                   filters=filters, page=items, alerts=queries.alerts_for([e.child_id for e in items.items]),
                   schools=queries.schools_of(season.site_id), grades=GRADES, statuses=ENROLMENT_STATUSES,
@@ -124,48 +146,36 @@ def roster(season: Season):
 @bp.route("/seasons/<int:season_id>/promote", methods=["POST"])
 @requires(SITE_MANAGE)
 def promote(season: Season):
-    try:
-        enrolment = services.promote_next(season)
-    except FormError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s has been given the free place.", name=enrolment.child.name), "success")
-    return redirect_after_post(url_for("children.roster", season_id=season.id))
+    back = url_for("children.roster", season_id=season.id)
+    return save(None, lambda _values: services.promote_next(season, by=current_user),
+                done=lambda enrolment: redirect_after_post(back, notice=_(
+                    "%(name)s has been given the free place.", name=enrolment.child.name)),
+                again=lambda: redirect_after_post(back))
 
 
 @bp.route("/seasons/<int:season_id>/children.xlsx")
 @requires(SITE_MANAGE)
 def roster_export(season: Season):
-    data = exports.roster_xlsx(season, queries.roster_for_export(season))
-    services.audit("export", None, f"roster of season {season.id}", site_id=season.site_id)
-    db.session.commit()
-    return send_file(io.BytesIO(data), mimetype=exports.XLSX, as_attachment=True,
-                     download_name=f"{season.site.name}-{season.name}-名单.xlsx")
+    data, filename = exports.roster_file(season, by=current_user)
+    return send_file(io.BytesIO(data), mimetype=exports.XLSX, as_attachment=True, download_name=filename)
 
 
 # --- one child ------------------------------------------------------------------------------------
-def _form_page(template, form, status=200, **ctx):
-    return render(template, "children/_child_form.html", status=status, form=form, **ctx)
+def _form_page(template, form, **ctx):
+    return render(template, "children/_child_form.html", form=form, **ctx)
 
 
 @bp.route("/sites/<int:site_id>/children/new", methods=["GET", "POST"])
 @requires(SITE_MANAGE)
 def child_new(site: Site):
     form = NewChildForm()
-    if form.validate_on_submit():
-        try:
-            child = services.create_child(site, _values(form))
-        except FormError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved. Record the guardian's consent before enrolling the child."), "success")
-            return redirect_after_post(url_for("children.child_detail", child_id=child.id))
-    return _form_page("children/new.html", form, 422 if form.errors or form.form_errors else 200, site=site,
-                      action=url_for("children.child_new", site_id=site.id),
-                      cancel=url_for("children.child_list", site_id=site.id))
+    return save(form, lambda values: services.create_child(site, values, by=current_user), once=True,
+                done=lambda child: redirect_after_post(
+                    url_for("children.child_detail", child_id=child.id),
+                    notice=_("Saved. Record the guardian's consent before enrolling the child.")),
+                again=lambda: _form_page("children/new.html", form, site=site,
+                                         action=url_for("children.child_new", site_id=site.id),
+                                         cancel=url_for("children.child_list", site_id=site.id)))
 
 
 @bp.route("/children/<int:child_id>")
@@ -173,82 +183,63 @@ def child_new(site: Site):
 def child_detail(child: Child):
     child = queries.child_record(child.id)
     audit.record_read("child.viewed", by=current_user, children=[child])
+    all_seasons = queries.seasons_of_site(child.site_id)
+    seasons = queries.open_seasons(child, all_seasons)
     return render("children/detail.html", child=child, site=child.site, alert=queries.alert_of(child),
                   consented=bool(child.consents), erasure=queries.erasure_of(child.id) if child.is_erased else None,
-                  enrol_form=EnrolForm(formdata=None, seasons=_open_seasons(child)),
+                  enrol_form=EnrolForm(formdata=None, seasons=seasons, data=_season_default(all_seasons, seasons)),
                   guardians=_inline(GUARDIANS, child), pickups=_inline(PICKUPS, child))
 
 
-def _open_seasons(child):
-    taken = {e.season_id for e in child.enrolments if e.status != "withdrawn"}
-    return [s for s in queries.seasons_of_site(child.site_id) if s.id not in taken]
+def _refused_erased(child: Child):
+    return redirect_after_post(url_for("children.child_detail", child_id=child.id), category="error",
+                               notice=_("This child's data has been erased; the record cannot be changed."))
 
 
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
 @requires(SITE_MANAGE)
 def child_edit(child: Child):
     if child.is_erased:
-        flash(_("This child's data has been erased; the record cannot be changed."), "error")
-        return redirect_after_post(url_for("children.child_detail", child_id=child.id))
+        return _refused_erased(child)
     form = ChildForm(obj=child)
-    if form.validate_on_submit():
-        try:
-            services.update_child(child, _values(form))
-        except FormError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect_after_post(url_for("children.child_detail", child_id=child.id))
-    return _form_page("children/edit.html", form, 422 if form.errors or form.form_errors else 200,
-                      child=child, site=child.site, action=url_for("children.child_edit", child_id=child.id),
-                      cancel=url_for("children.child_detail", child_id=child.id))
+    if request.method == "GET":
+        audit.record_read("health.viewed", by=current_user, children=[child])
+    detail = url_for("children.child_detail", child_id=child.id)
+    return save(form, lambda values: services.update_child(child, values, by=current_user),
+                done=lambda _result: redirect_after_post(detail, notice=_("Saved.")),
+                again=lambda: _form_page("children/edit.html", form, child=child, site=child.site,
+                                         action=url_for("children.child_edit", child_id=child.id), cancel=detail))
 
 
 @bp.route("/children/<int:child_id>/consent", methods=["GET", "POST"])
 @requires(SITE_MANAGE)
 def consent(child: Child):
-    notice = services.current_notice()
     form = ConsentForm()
-    if not child.is_erased and form.validate_on_submit():
-        try:
-            services.record_consent(child, _values(form))
-        except FormError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("Consent recorded."), "success")
-            return redirect_after_post(url_for("children.child_detail", child_id=child.id))
-    else:
-        if request.method == "GET" and not form.guardian_name.data and child.guardians:
-            form.guardian_name.data = child.guardians[0].name
-            form.guardian_relation.data = child.guardians[0].relation
-        db.session.commit()  # the notice text is stored the first time it is shown
-    return render("children/consent.html", "children/_consent_form.html",
-                  status=422 if form.errors or form.form_errors else 200, child=child, site=child.site,
-                  notice=notice, form=form)
+    if request.method == "GET" and child.guardians:
+        form.guardian_name.data = child.guardians[0].name
+        form.guardian_relation.data = child.guardians[0].relation
+    return save(form, lambda values: services.record_consent(child, values, by=current_user), once=True,
+                done=lambda _consent: redirect_after_post(url_for("children.child_detail", child_id=child.id),
+                                                          notice=_("Consent recorded.")),
+                again=lambda: render("children/consent.html", "children/_consent_form.html", child=child,
+                                     site=child.site, notice=current_notice_text(), form=form))
 
 
 @bp.route("/children/<int:child_id>/enrolments", methods=["POST"])
 @requires(SITE_MANAGE)
 def child_enrol(child: Child):
-    form = EnrolForm(seasons=_open_seasons(child))
-    if form.validate_on_submit():
-        season = db.session.get(Season, form.season_id.data)
-        try:
-            if request.form.get("action") == "apply":
-                enrolment = services.apply(child, season)
-            else:
-                enrolment = services.enrol(child, season)
-        except FormError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_status_message(enrolment), "success")
-    else:
-        flash(" ".join(str(e) for e in form.season_id.errors) or _("Choose a season."), "error")
-    return redirect_after_post(url_for("children.child_detail", child_id=child.id))
+    form = EnrolForm(seasons=queries.open_seasons(child))
+    action = "apply" if request.form.get("action") == "apply" else "enrol"
+    detail = url_for("children.child_detail", child_id=child.id)
+
+    def again():
+        for message in [*form.form_errors, *form.season_id.errors]:
+            flash(str(message), "error")
+        return redirect_after_post(detail)
+
+    return save(form, lambda values: services.enrol_from_form(child, values, action, by=current_user), once=True,
+                done=lambda enrolment: redirect_after_post(detail, notice=_status_message(enrolment)),
+                again=again)
 
 
 def _status_message(enrolment) -> str:
@@ -261,34 +252,28 @@ def _status_message(enrolment) -> str:
 
 
 def _back_to(enrolment) -> str:
-    target = request.form.get("back")
-    if target == "roster":
+    if request.form.get("back") == "roster":
         return url_for("children.roster", season_id=enrolment.season_id)
     return url_for("children.child_detail", child_id=enrolment.child_id)
 
 
-def _enrolment_action(enrolment: Enrolment, action):
-    try:
-        action(enrolment)
-    except FormError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_status_message(enrolment), "success")
-    return redirect_after_post(_back_to(enrolment))
+def _enrolment_button(enrolment: Enrolment, service):
+    back = _back_to(enrolment)
+    return save(None, lambda _values: service(enrolment, by=current_user),
+                done=lambda changed: redirect_after_post(back, notice=_status_message(changed)),
+                again=lambda: redirect_after_post(back))
 
 
 @bp.route("/enrolments/<int:enrolment_id>/decide", methods=["POST"])
 @requires(SITE_MANAGE)
 def enrolment_decide(enrolment: Enrolment):
-    return _enrolment_action(enrolment, services.decide)
+    return _enrolment_button(enrolment, services.decide)
 
 
 @bp.route("/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
 @requires(SITE_MANAGE)
 def enrolment_withdraw(enrolment: Enrolment):
-    return _enrolment_action(enrolment, services.withdraw)
+    return _enrolment_button(enrolment, services.withdraw)
 
 
 # --- a guardian's rights: export and erase --------------------------------------------------------
@@ -296,37 +281,22 @@ def enrolment_withdraw(enrolment: Enrolment):
 @bp.route("/children/<int:child_id>/export.json", defaults={"fmt": "json"})
 @requires(SITE_MANAGE)
 def child_export(child: Child, fmt: str):
-    child = queries.child_record(child.id)
-    services.audit("export", child, f"all data exported ({fmt})")
-    db.session.flush()
-    sections = exports.child_sections(child, child.consents, child.enrolments, queries.audit_of_child(child.id))
-    db.session.commit()
-    stamp = utcnow().strftime("%Y%m%d")
-    if fmt == "json":
-        return send_file(io.BytesIO(exports.child_json(sections)), mimetype="application/json",
-                         as_attachment=True, download_name=f"child-{child.id}-{stamp}.json")
-    return send_file(io.BytesIO(exports.child_xlsx(sections)), mimetype=exports.XLSX, as_attachment=True,
-                     download_name=f"child-{child.id}-{stamp}.xlsx")
+    data, mimetype, filename = exports.child_file(child.id, fmt, by=current_user)
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
 @bp.route("/children/<int:child_id>/erase", methods=["GET", "POST"])
 @requires(SITE_MANAGE)
 def child_erase(child: Child):
     if child.is_erased:
-        flash(_("This child's data has already been erased."), "info")
-        return redirect_after_post(url_for("children.child_detail", child_id=child.id))
+        return redirect_after_post(url_for("children.child_detail", child_id=child.id), category="info",
+                                   notice=_("This child's data has already been erased."))
     form = EraseForm()
-    if form.validate_on_submit():
-        try:
-            services.erase(child, form.reason.data)
-        except FormError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("The child's personal data has been erased. The season's counts are kept."), "success")
-            return redirect_after_post(url_for("children.child_list", site_id=child.site_id))
-    return render("children/erase.html", status=422 if form.errors or form.form_errors else 200, child=child,
-                  site=child.site, form=form)
+    return save(form, lambda values: services.erase(child, values["reason"], by=current_user),
+                done=lambda _record: redirect_after_post(
+                    url_for("children.child_list", site_id=child.site_id),
+                    notice=_("The child's personal data has been erased. The season's counts are kept.")),
+                again=lambda: render("children/erase.html", child=child, site=child.site, form=form))
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -341,65 +311,52 @@ def import_template():
 @requires(SITE_MANAGE)
 def import_start(site: Site):
     seasons = queries.seasons_of_site(site.id)
-    form = ImportForm(seasons=seasons)
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            data = upload.stream.read(importer.MAX_BYTES + 1)
-        finally:
-            upload.close()  # large uploads are spooled to a temporary file
-        try:
-            table = importer.read_table(upload.filename or "", data)
-            payload = importer.parse_rows(table, queries.duplicate_keys(site.id))
-        except importer.FileProblem as problem:
-            form.file.errors = list(form.file.errors) + [str(problem)]
-        else:
-            season = db.session.get(Season, form.season_id.data) if form.season_id.data else None
-            batch = services.store_import(site, season, upload.filename or "", payload)
-            db.session.commit()
-            return redirect_after_post(url_for("children.import_preview", import_batch_id=batch.id))
-    return render("children/import.html", "children/_import_form.html",
-                  status=422 if form.errors else 200, site=site, form=form)
+    if request.method == "GET":
+        form = ImportForm(seasons=seasons, data=_season_default(seasons, seasons))
+    else:
+        form = ImportForm(seasons=seasons)
+    return save(form, lambda values: services.start_import(site, values, by=current_user), once=True,
+                done=lambda batch: redirect_after_post(url_for("children.import_preview", import_batch_id=batch.id)),
+                again=lambda: render("children/import.html", "children/_import_form.html", site=site, form=form))
 
 
 @bp.route("/imports/<int:import_batch_id>")
 @requires(SITE_MANAGE)
 def import_preview(import_batch: ImportBatch):
-    rows = import_batch.payload.get("rows", [])
+    batch = queries.import_batch(import_batch.id)
+    rows = batch.payload.get("rows", [])
     problems = [r for r in rows if r["errors"]]
     valid = [r for r in rows if not r["errors"]]
-    return render("children/import_preview.html", batch=import_batch, site=db.session.get(Site, import_batch.site_id),
-                  problems=problems, valid=valid[:100], valid_count=len(valid), total=len(rows),
-                  expired=import_batch.expires_at < utcnow())
+    return render("children/import_preview.html", batch=batch, site=batch.site, problems=problems,
+                  valid=valid[:100], valid_count=len(valid), total=len(rows), expired=batch.expires_at < utcnow())
 
 
 @bp.route("/imports/<int:import_batch_id>/confirm", methods=["POST"])
 @requires(SITE_MANAGE)
 def import_confirm(import_batch: ImportBatch):
-    site_id, valid = import_batch.site_id, sum(1 for r in import_batch.payload.get("rows", []) if not r["errors"])
-    try:
-        saved = services.save_import(import_batch)
-    except FormError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect_after_post(url_for("children.import_start", site_id=site_id))
-    db.session.commit()
-    message = _("%(count)d children saved.", count=saved)
-    if saved < valid:
-        message += " " + _("%(count)d rows were skipped: the same children were registered meanwhile.",
-                           count=valid - saved)
-    flash(message, "success")
-    return redirect_after_post(url_for("children.child_list", site_id=site_id))
+    site_id, batch_id = import_batch.site_id, import_batch.id
+
+    def done(result):
+        saved, valid = result
+        message = _("%(count)d children saved.", count=saved)
+        if saved < valid:
+            message += " " + _("%(count)d rows were skipped: the same children were registered meanwhile.",
+                               count=valid - saved)
+        return redirect_after_post(url_for("children.child_list", site_id=site_id), notice=message)
+
+    return save(None, lambda _values: services.save_import(batch_id, by=current_user), done=done,
+                again=lambda: redirect_after_post(url_for("children.import_start", site_id=site_id)))
 
 
 @bp.route("/imports/<int:import_batch_id>/cancel", methods=["POST"])
 @requires(SITE_MANAGE)
 def import_cancel(import_batch: ImportBatch):
-    site_id = import_batch.site_id
-    db.session.delete(import_batch)
-    db.session.commit()
-    flash(_("Import cancelled; nothing was saved."), "info")
-    return redirect_after_post(url_for("children.import_start", site_id=site_id))
+    site_id, batch_id = import_batch.site_id, import_batch.id
+    start = url_for("children.import_start", site_id=site_id)
+    return save(None, lambda _values: services.cancel_import(batch_id, by=current_user),
+                done=lambda _result: redirect_after_post(start, notice=_("Import cancelled; nothing was saved."),
+                                                         category="info"),
+                again=lambda: redirect_after_post(start))
 
 
 # --- audit trail ----------------------------------------------------------------------------------

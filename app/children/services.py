@@ -1,23 +1,28 @@
 """Writes for children, guardians, pickups, consent, enrolment, imports and erasure.
 
-Services flush, never commit (the view commits once). Every change of a child's record writes an
-``AuditEntry``; the summaries name fields and ids, never the child's personal data.
+Services take the acting user (``by=``), flush and never commit: the save path
+(``app.core.views.save``) commits once. Every change of a child's record writes an audit entry
+(``app.core.audit.record``) with an event code and ids or field names, never personal data.
+
+Enrolment decisions depend on how many places a season has left: every path that inserts or
+changes enrolments locks the season row FIRST (``app.core.db.lock``), then reads what it decides on.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 
-from app.children import queries
-from app.children.models import (ACTIVE_STATUSES, ERASED_NAME, AuditEntry, Child, Consent,
-                                 ConsentNotice, Enrolment, ErasureRecord, Guardian, ImportBatch,
-                                 PickupPerson)
+from app.children import importer, queries
+from app.children.models import (ACTIVE_STATUSES, ERASED_NAME, Child, Consent, ConsentNotice, Enrolment,
+                                 ErasureRecord, Guardian, ImportBatch, PickupPerson)
 from app.children.names import name_pinyin
 from app.children.notice import CURRENT_VERSION, NOTICES
+from app.core import audit
+from app.core.db import lock
 from app.core.errors import FormError
+from app.core.ids import object_in_site
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.sites.models import Season, Site
@@ -27,29 +32,14 @@ CHILD_FIELDS = ("name", "sex", "birth_date", "grade", "school", "hometown", "may
 IMPORT_TTL = timedelta(hours=24)
 
 
-# --- audit trail ----------------------------------------------------------------------------------
-def audit(action: str, child: Child | None = None, summary: str = "", *, site_id: int | None = None,
-          user=None) -> AuditEntry:
-    user = user if user is not None else current_user
-    entry = AuditEntry(action=action, child_id=child.id if child is not None else None,
-                       site_id=child.site_id if child is not None else site_id,
-                       user_id=user.id if user is not None and user.is_authenticated else None,
-                       summary=summary[:300], at=utcnow())
-    db.session.add(entry)
-    return entry
-
-
-def log_view(child: Child, what: str = "record") -> None:
-    audit("view", child, what)
-
-
 # --- children -------------------------------------------------------------------------------------
-def _clean(value):
-    return value.strip() if isinstance(value, str) else value
+def _field_value(values: dict, key: str):
+    value = values[key]
+    return value if value is not None or key in ("birth_date", "grade") else ""
 
 
 def _set_name(child: Child, name: str) -> None:
-    child.name = " ".join(name.split())
+    child.name = " ".join(name.split())  # inner runs of spaces as one
     child.name_pinyin, child.name_initials = name_pinyin(child.name)
 
 
@@ -64,13 +54,12 @@ def _check_duplicates(site_id: int, values: dict, phones: list[str], exclude_id:
                                   children=listing))
 
 
-def create_child(site: Site, values: dict) -> Child:
-    values = {k: _clean(v) for k, v in values.items()}
+def create_child(site: Site, values: dict, *, by) -> Child:
     _check_duplicates(site.id, values, [values.get("guardian_phone") or ""])
     child = Child(site_id=site.id)
     for key in CHILD_FIELDS:
         if key in values:
-            setattr(child, key, values[key] if values[key] is not None or key in ("birth_date", "grade") else "")
+            setattr(child, key, _field_value(values, key))
     _set_name(child, values["name"])
     if values.get("guardian_phone"):
         child.guardians.append(Guardian(name=values.get("guardian_name") or "", phone=values["guardian_phone"],
@@ -78,19 +67,18 @@ def create_child(site: Site, values: dict) -> Child:
                                         employer=values.get("guardian_employer") or ""))
     db.session.add(child)
     db.session.flush()
-    audit("create", child, "created")
+    audit.record("create", "child.created", by=by, child=child)
     return child
 
 
-def update_child(child: Child, values: dict) -> None:
+def update_child(child: Child, values: dict, *, by) -> None:
     _refuse_erased(child)
-    values = {k: _clean(v) for k, v in values.items()}
     _check_duplicates(child.site_id, values, [g.phone for g in child.guardians], exclude_id=child.id)
     changed = []
     for key in CHILD_FIELDS:
         if key not in values:
             continue
-        value = values[key] if values[key] is not None or key in ("birth_date", "grade") else ""
+        value = _field_value(values, key)
         if key == "name":
             value = " ".join(value.split())
         if getattr(child, key) != value:
@@ -99,7 +87,7 @@ def update_child(child: Child, values: dict) -> None:
     if "name" in changed:
         _set_name(child, child.name)
     if changed:
-        audit("update", child, "changed: " + ", ".join(changed))
+        audit.record("update", "child.changed", by=by, child=child, fields=[f"child.{key}" for key in changed])
 
 
 def _refuse_erased(child: Child) -> None:
@@ -109,52 +97,53 @@ def _refuse_erased(child: Child) -> None:
 
 # --- guardians and pickup persons (inline tables on the child's page) -----------------------------
 def _person_values(values: dict) -> dict:
-    return {k: _clean(v) or "" for k, v in values.items()}
+    return {k: v or "" for k, v in values.items()}
 
 
-def create_guardian(child: Child, values: dict) -> Guardian:
+def create_guardian(child: Child, values: dict, *, by) -> Guardian:
     _refuse_erased(child)
     guardian = Guardian(child_id=child.id, **_person_values(values))
     db.session.add(guardian)
-    audit("update", child, "guardian added")
+    audit.record("update", "guardian.added", by=by, child=child)
     return guardian
 
 
-def update_guardian(guardian: Guardian, values: dict) -> None:
+def update_guardian(guardian: Guardian, values: dict, *, by) -> None:
     _refuse_erased(guardian.child)
     for key, value in _person_values(values).items():
         setattr(guardian, key, value)
-    audit("update", guardian.child, f"guardian {guardian.id} changed")
+    audit.record("update", "guardian.changed", by=by, child=guardian.child, guardian=guardian.id)
 
 
-def delete_guardian(guardian: Guardian) -> None:
-    audit("update", guardian.child, f"guardian {guardian.id} removed")
+def delete_guardian(guardian: Guardian, *, by) -> None:
+    audit.record("update", "guardian.removed", by=by, child=guardian.child, guardian=guardian.id)
     db.session.delete(guardian)
 
 
-def create_pickup(child: Child, values: dict) -> PickupPerson:
+def create_pickup(child: Child, values: dict, *, by) -> PickupPerson:
     _refuse_erased(child)
     person = PickupPerson(child_id=child.id, **_person_values(values))
     db.session.add(person)
-    audit("update", child, "pickup person added")
+    audit.record("update", "pickup.added", by=by, child=child)
     return person
 
 
-def update_pickup(person: PickupPerson, values: dict) -> None:
+def update_pickup(person: PickupPerson, values: dict, *, by) -> None:
     _refuse_erased(person.child)
     for key, value in _person_values(values).items():
         setattr(person, key, value)
-    audit("update", person.child, f"pickup person {person.id} changed")
+    audit.record("update", "pickup.changed", by=by, child=person.child, pickup=person.id)
 
 
-def delete_pickup(person: PickupPerson) -> None:
-    audit("update", person.child, f"pickup person {person.id} removed")
+def delete_pickup(person: PickupPerson, *, by) -> None:
+    audit.record("update", "pickup.removed", by=by, child=person.child, pickup=person.id)
     db.session.delete(person)
 
 
 # --- consent --------------------------------------------------------------------------------------
 def current_notice() -> ConsentNotice:
-    """The notice in force, stored the first time it is needed (its text never changes after)."""
+    """The notice in force, stored the first time a consent refers to it (its text never changes
+    after). Called only while saving; the consent page shows ``notice.current_notice_text()``."""
     notice = db.session.scalar(select(ConsentNotice).where(ConsentNotice.version == CURRENT_VERSION))
     if notice is None:
         published_at, body = NOTICES[CURRENT_VERSION]
@@ -164,37 +153,43 @@ def current_notice() -> ConsentNotice:
     return notice
 
 
-def record_consent(child: Child, values: dict, user=None) -> Consent:
+def record_consent(child: Child, values: dict, *, by) -> Consent:
     _refuse_erased(child)
     notice = current_notice()
-    consent = Consent(child_id=child.id, notice_id=notice.id, guardian_name=values["guardian_name"].strip(),
-                      guardian_relation=values["guardian_relation"].strip(), consented_at=utcnow(),
-                      recorded_by_id=(user or current_user).id)
+    consent = Consent(child_id=child.id, notice_id=notice.id, guardian_name=values["guardian_name"],
+                      guardian_relation=values["guardian_relation"], consented_at=utcnow(), recorded_by_id=by.id)
     db.session.add(consent)
-    audit("consent", child, f"consent to notice {notice.version} recorded")
+    audit.record("consent", "consent.recorded", by=by, child=child, version=notice.version)
     return consent
 
 
 # --- enrolment ------------------------------------------------------------------------------------
-def _lock_season(season_id: int) -> None:
-    """Serialise enrolment decisions of one season until the transaction ends.
-
-    PostgreSQL: a row lock on the season (SELECT ... FOR UPDATE). SQLite: a no-op write, which takes
-    the database's single write lock (other writers wait for it, up to busy_timeout); reads after it
-    see every committed enrolment."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Season.id).where(Season.id == season_id).with_for_update())
-    else:
-        db.session.execute(text("UPDATE seasons SET capacity = capacity WHERE id = :id"), {"id": season_id})
+def _lock_season(season_id: int) -> Season:
+    """Lock the season (before anything else of the enrolment decision) and return it fresh."""
+    lock(db.session, Season, season_id)
+    return db.session.scalar(select(Season).where(Season.id == season_id)
+                             .execution_options(populate_existing=True))
 
 
-def apply(child: Child, season: Season) -> Enrolment:
-    """Put the child on the season's list (applied), or back on it after a withdrawal."""
+def _fresh(enrolment: Enrolment) -> Enrolment:
+    """The enrolment as committed now (it was loaded before the lock)."""
+    found = db.session.scalar(select(Enrolment).where(Enrolment.id == enrolment.id)
+                              .execution_options(populate_existing=True))
+    if found is None:
+        raise FormError("season_id", _("This enrolment no longer exists. Reload the page."))
+    return found
+
+
+def _check_season(child: Child, season: Season) -> None:
     _refuse_erased(child)
     if season.site_id != child.site_id:
         raise FormError("season_id", _("Choose a season of this child's site."))
+
+
+def _apply_locked(child: Child, season: Season, by) -> Enrolment:
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.child_id == child.id,
-                                                          Enrolment.season_id == season.id))
+                                                          Enrolment.season_id == season.id)
+                                  .execution_options(populate_existing=True))
     if enrolment is None:
         enrolment = Enrolment(child=child, season=season, status="applied", applied_at=utcnow())
         db.session.add(enrolment)
@@ -203,46 +198,71 @@ def apply(child: Child, season: Season) -> Enrolment:
     else:
         raise FormError("season_id", _("This child is already on the list of this season."))
     db.session.flush()
-    audit("enrol", child, f"applied to season {season.id}")
+    audit.record("enrol", "enrolment.applied", by=by, child=child, season=season.id)
     return enrolment
 
 
-def decide(enrolment: Enrolment) -> Enrolment:
-    """Enrol if a place is free, else put on the waitlist (in order of application). Needs consent."""
+def _decide_locked(enrolment: Enrolment, season: Season, by) -> Enrolment:
     child = enrolment.child
     _refuse_erased(child)
-    if enrolment.status not in ("applied",):
+    if enrolment.status != "applied":
         raise FormError("season_id", _("Only an application can be decided."))
     if not queries.has_consent(child):
         raise FormError("season_id", _("Record the guardian's consent before enrolling this child."))
-    _lock_season(enrolment.season_id)
-    season = enrolment.season
     free = season.capacity - queries.enrolled_count(season.id)
     enrolment.status = "enrolled" if free > 0 else "waitlisted"
     enrolment.decided_at = utcnow()
     db.session.flush()
-    audit("enrol", child, f"{enrolment.status} in season {season.id}")
+    audit.record("enrol", f"enrolment.{enrolment.status}", by=by, child=child, season=season.id)
     return enrolment
 
 
-def enrol(child: Child, season: Season) -> Enrolment:
+def apply(child: Child, season: Season, *, by) -> Enrolment:
+    """Put the child on the season's list (applied), or back on it after a withdrawal."""
+    _check_season(child, season)
+    season = _lock_season(season.id)
+    return _apply_locked(child, season, by)
+
+
+def decide(enrolment: Enrolment, *, by) -> Enrolment:
+    """Enrol if a place is free, else put on the waitlist (in order of application). Needs consent."""
+    season = _lock_season(enrolment.season_id)
+    return _decide_locked(_fresh(enrolment), season, by)
+
+
+def enrol(child: Child, season: Season, *, by) -> Enrolment:
     """Apply and decide in one step (the child page's "Enrol" button)."""
+    _check_season(child, season)
     if not queries.has_consent(child):
         raise FormError("season_id", _("Record the guardian's consent before enrolling this child."))
-    return decide(apply(child, season))
+    season = _lock_season(season.id)
+    return _decide_locked(_apply_locked(child, season, by), season, by)
 
 
-def withdraw(enrolment: Enrolment) -> None:
+def enrol_from_form(child: Child, values: dict, action: str, *, by) -> Enrolment:
+    """The child page's enrolment form: the season (an id from the form, checked against the
+    child's site), then "apply" or "enrol"."""
+    season = object_in_site(Season, values.get("season_id"), child.site_id, field="season_id",
+                            message=_("Choose a season of this site."))
+    if action == "apply":
+        return apply(child, season, by=by)
+    return enrol(child, season, by=by)
+
+
+def withdraw(enrolment: Enrolment, *, by) -> Enrolment:
+    _lock_season(enrolment.season_id)
+    enrolment = _fresh(enrolment)
     if enrolment.status == "withdrawn":
         raise FormError("season_id", _("This child has already withdrawn."))
     enrolment.status, enrolment.withdrawn_at = "withdrawn", utcnow()
     db.session.flush()
-    audit("enrol", enrolment.child, f"withdrawn from season {enrolment.season_id}")
+    audit.record("enrol", "enrolment.withdrawn", by=by, child=enrolment.child, season=enrolment.season_id)
+    return enrolment
 
 
-def promote_next(season: Season) -> Enrolment:
+def promote_next(season: Season, *, by) -> Enrolment:
     """Give a free place to the first child on the waitlist."""
-    _lock_season(season.id)
+    season = _lock_season(season.id)
     if queries.enrolled_count(season.id) >= season.capacity:
         raise FormError("season_id", _("There is no free place in this season."))
     waiting = queries.waitlist(season, limit=1)
@@ -251,18 +271,20 @@ def promote_next(season: Season) -> Enrolment:
     enrolment = waiting[0]
     enrolment.status, enrolment.decided_at = "enrolled", utcnow()
     db.session.flush()
-    audit("enrol", enrolment.child, f"offered a freed place in season {season.id}")
+    audit.record("enrol", "enrolment.promoted", by=by, child=enrolment.child, season=season.id)
     return enrolment
 
 
 # --- erasure --------------------------------------------------------------------------------------
-def erase(child: Child, reason: str, user=None) -> ErasureRecord:
+def erase(child: Child, reason: str, *, by) -> ErasureRecord:
     """A guardian's erasure request: personal data replaced or deleted; enrolment rows (with sex and
     grade) stay so the season's counts are kept, anonymised."""
     _refuse_erased(child)
-    user = user or current_user
+    for season_id in sorted({e.season_id for e in child.enrolments}):
+        lock(db.session, Season, season_id)
     now = utcnow()
     for enrolment in child.enrolments:
+        db.session.refresh(enrolment)
         if enrolment.status in ACTIVE_STATUSES:
             enrolment.status, enrolment.withdrawn_at = "withdrawn", now
     child.name, child.name_pinyin, child.name_initials = ERASED_NAME, "", ""
@@ -274,11 +296,11 @@ def erase(child: Child, reason: str, user=None) -> ErasureRecord:
     child.pickups.clear()
     child.consents.clear()
     child.erased_at = now
-    record = ErasureRecord(child_id=child.id, site_id=child.site_id, erased_by_id=user.id, erased_at=now,
-                           reason=reason.strip()[:300])
+    record = ErasureRecord(child_id=child.id, site_id=child.site_id, erased_by_id=by.id, erased_at=now,
+                           reason=reason[:300])
     db.session.add(record)
     db.session.flush()
-    audit("erase", child, "personal data erased on the guardian's request", user=user)
+    audit.record("erase", "child.erased", by=by, child=child)
     return record
 
 
@@ -287,29 +309,54 @@ def purge_expired_imports() -> None:
     db.session.execute(delete(ImportBatch).where(ImportBatch.expires_at < utcnow()))
 
 
-def store_import(site: Site, season: Season | None, filename: str, payload: dict, user=None) -> ImportBatch:
+def start_import(site: Site, values: dict, *, by) -> ImportBatch:
+    """Read and check an uploaded roster file and keep it for the preview (nothing is saved yet).
+    A file that cannot be read as a whole is refused on the ``file`` field."""
+    upload = values["file"]
+    try:
+        data = upload.stream.read(importer.MAX_BYTES + 1)
+    finally:
+        upload.close()  # large uploads are spooled to a temporary file
+    filename = upload.filename or ""
+    try:
+        table = importer.read_table(filename, data)
+        payload = importer.parse_rows(table, queries.duplicate_keys(site.id))
+    except importer.FileProblem as problem:
+        raise FormError("file", str(problem)) from None
+    season = None
+    if values.get("season_id"):
+        season = object_in_site(Season, values["season_id"], site.id, field="season_id",
+                                message=_("Choose a season of this site."))
     purge_expired_imports()
     batch = ImportBatch(site_id=site.id, season_id=season.id if season else None, filename=filename[:200],
-                        payload=payload, created_by_id=(user or current_user).id, created_at=utcnow(),
-                        expires_at=utcnow() + IMPORT_TTL)
+                        payload=payload, created_by_id=by.id, created_at=utcnow(), expires_at=utcnow() + IMPORT_TTL)
     db.session.add(batch)
     db.session.flush()
     return batch
 
 
-def save_import(batch: ImportBatch) -> int:
-    """Save every valid row of a previewed import in this transaction; returns how many were saved.
-    Rows that became duplicates since the preview are skipped (the view reports the count)."""
-    from datetime import date
+def _batch_now(batch_id: int) -> ImportBatch | None:
+    """Lock the batch row, then read it as committed now (another confirm may have saved it)."""
+    lock(db.session, ImportBatch, batch_id)
+    return db.session.scalar(select(ImportBatch).where(ImportBatch.id == batch_id)
+                             .execution_options(populate_existing=True))
 
+
+def save_import(batch_id: int, *, by) -> tuple[int, int]:
+    """Save every valid row of a previewed import; returns (saved, valid). Rows that became
+    duplicates since the preview are skipped. The batch is locked and read again first, so the same
+    import confirmed twice at once is saved once; the second gets a clear message."""
+    batch = _batch_now(batch_id)
+    if batch is None:
+        raise FormError(None, _("This import has already been saved (or was cancelled): nothing more was saved."))
     if batch.expires_at < utcnow():
         raise FormError("file", _("This preview has expired. Upload the file again."))
+    if batch.season_id:
+        _lock_season(batch.season_id)
     by_birth, by_phone = queries.duplicate_keys(batch.site_id)
-    saved = 0
+    rows = [row for row in batch.payload.get("rows", []) if not row["errors"]]
     children = []
-    for row in batch.payload.get("rows", []):
-        if row["errors"]:
-            continue
+    for row in rows:
         v = row["values"]
         birth = date.fromisoformat(v["birth_date"])
         if (v["name"], birth) in by_birth or (v["name"], v["guardian_phone"]) in by_phone:
@@ -327,13 +374,18 @@ def save_import(batch: ImportBatch) -> int:
             child.enrolments.append(Enrolment(season_id=batch.season_id, status="applied",
                                               applied_at=utcnow()))
         children.append(child)
-        saved += 1
     db.session.add_all(children)
     db.session.flush()
-    now = utcnow()
-    user_id = current_user.id if current_user and current_user.is_authenticated else None
-    db.session.add_all([AuditEntry(action="import", child_id=c.id, site_id=c.site_id, user_id=user_id, at=now,
-                                   summary=f"created by import {batch.id}") for c in children])
+    for child in children:
+        audit.record("import", "child.imported", by=by, child=child)
     db.session.delete(batch)
     db.session.flush()
-    return saved
+    return len(children), len(rows)
+
+
+def cancel_import(batch_id: int, *, by) -> None:
+    """Drop a previewed import (nothing of it was saved). Already gone: nothing to do."""
+    batch = _batch_now(batch_id)
+    if batch is not None:
+        db.session.delete(batch)
+        db.session.flush()

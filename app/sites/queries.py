@@ -70,13 +70,22 @@ def season_on(site_id: int, day) -> Season | None:
         Season.archived_at.is_(None)).order_by(Season.start_date.desc()).limit(1))
 
 
+def pick_current_season(seasons, today):
+    """The one "current season" rule every default uses, over a site's seasons: the season today
+    falls in, else the next one to start, else the last one that ended (archived ones never count)."""
+    live = [s for s in seasons if s.archived_at is None]
+    inside = [s for s in live if s.start_date <= today <= s.end_date]
+    if inside:
+        return max(inside, key=lambda s: s.start_date)
+    coming = [s for s in live if s.start_date > today]
+    if coming:
+        return min(coming, key=lambda s: s.start_date)
+    return max(live, key=lambda s: s.end_date, default=None)
+
+
 def current_season(site_id: int, today=None) -> Season | None:
-    """The one "current season" rule every default uses: the season today falls in, else the next
-    one to start, else the last one that ended (archived seasons never count)."""
+    """``pick_current_season`` over the site's seasons (one query)."""
     from app.core.timeutil import local_today
 
-    today = today or local_today()
-    live = select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None))
-    return (season_on(site_id, today)
-            or db.session.scalar(live.where(Season.start_date > today).order_by(Season.start_date).limit(1))
-            or db.session.scalar(live.where(Season.end_date < today).order_by(Season.end_date.desc()).limit(1)))
+    seasons = db.session.scalars(select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None)))
+    return pick_current_season(list(seasons), today or local_today())

@@ -22,6 +22,17 @@ def _count(db, model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+def _described(entry, locale: str) -> str:
+    """The entry as the audit trail shows it to a reader of ``locale``."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from app.core.audit import describe_all
+
+    with current_app.test_request_context(), force_locale(locale):
+        return describe_all([entry])[entry.id]
+
+
 # --- create and edit ------------------------------------------------------------------------------
 def test_create_child_with_guardian_and_pinyin(coordinator, db, world):
     response = coordinator.post(f"/sites/{world.site.id}/children/new", data=NEW_CHILD)
@@ -88,7 +99,12 @@ def test_edit_child_and_health_profile(coordinator, db, make, world):
     db.session.refresh(child)
     assert child.name_pinyin == "wangxiaoming" and child.high_risk and child.may_go_home_alone
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "update"))
-    assert "name" in entry.summary and "王" not in entry.summary  # no personal data in the log
+    assert entry.event == "child.changed" and "child.name" in entry.details["fields"]
+    assert "王" not in json.dumps(entry.details, ensure_ascii=False) + entry.summary  # no personal data in the log
+    assert "Full name" in _described(entry, "en") and "Allergies" not in _described(entry, "en")
+    assert "姓名" in _described(entry, "zh_CN") and "用药" in _described(entry, "zh_CN")
+    # opening the form showed the health details: that read is in the trail too
+    assert _count(db, AuditEntry, AuditEntry.event == "health.viewed", AuditEntry.child_id == child.id) == 1
     response = coordinator.post(f"/children/{child.id}/edit", data={**data, "grade": ""})
     assert response.status_code == 422
     db.session.refresh(child)
@@ -304,15 +320,20 @@ def test_alert_macro_renders(app):
 
 # --- exports --------------------------------------------------------------------------------------
 def test_roster_export_xlsx(coordinator, db, make, world):
-    child = make.child(world.site, "张三", allergies="=HYPERLINK(\"x\")")
+    child = make.child(world.site, "张三", allergies="=HYPERLINK(\"x\")", conditions="哮喘", medicines="沙丁胺醇")
     make.enrolment(child, world.season)
     response = coordinator.get(f"/seasons/{world.season.id}/children.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][1] in ("Full name", "姓名") and rows[1][1] == "张三"
-    assert all(not (isinstance(v, str) and v.startswith("=")) for v in rows[1])  # never a formula
+    row = dict(zip(rows[0], rows[1]))
+    assert row["Allergies"] == "=HYPERLINK(\"x\")"  # as typed ...
+    assert all(cell.data_type != "f" for cell in sheet[2])  # ... and never a formula
+    assert row["Health conditions"] == "哮喘" and row["Medicines"] == "沙丁胺醇"
     assert _count(db, AuditEntry, AuditEntry.action == "export") == 1
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
+    assert (entry.child_id, entry.event, entry.details) == (child.id, "roster.exported", {"season": world.season.id})
 
 
 def test_guardian_export_of_everything_held(coordinator, db, make, world):
@@ -383,16 +404,16 @@ def test_every_view_is_logged_and_admin_reads_the_trail(app, coordinator, admin_
 def test_audit_entries_cannot_be_changed(db, make, world):
     from sqlalchemy.exc import DBAPIError
 
-    from app.children.services import audit
+    from app.core import audit
 
     child = make.child(world.site)
-    entry = audit("view", child, "test", user=world.users["admin"])
+    entry = audit.record("view", "child.viewed", by=world.users["admin"], child=child)
     db.session.commit()
     with pytest.raises(DBAPIError):
-        db.session.execute(text("UPDATE audit_entries SET summary = 'forged' WHERE id = :id"), {"id": entry.id})
+        db.session.execute(text("UPDATE audit_entries SET event = 'legacy' WHERE id = :id"), {"id": entry.id})
         db.session.flush()
     db.session.rollback()
-    assert db.session.get(AuditEntry, entry.id).summary == "test"
+    assert db.session.get(AuditEntry, entry.id).event == "child.viewed"
 
 
 # --- access ---------------------------------------------------------------------------------------
@@ -430,3 +451,109 @@ def test_children_index_sends_a_coordinator_to_their_site(coordinator, world):
 
 def test_missing_child_is_404(coordinator):
     assert coordinator.get("/children/999999").status_code == 404
+
+
+# --- reads of personal data leave a trace; a GET never writes anything else ------------------------
+def _events(db, event, child_id=None):
+    where = [AuditEntry.event == event] + ([AuditEntry.child_id == child_id] if child_id else [])
+    return db.session.scalars(select(AuditEntry).where(*where)).all()
+
+
+def test_guardian_phones_health_and_roster_reads_are_in_the_trail(coordinator, db, make, world):
+    child = make.child(world.site, "张三", allergies="花生")
+    other = make.child(world.site, "李四")
+    make.enrolment(child, world.season)
+    make.enrolment(other, world.season, status="waitlisted")
+    guardian = child.guardians[0]
+    for url in (f"/children/{child.id}/guardians", f"/guardians/{guardian.id}", f"/guardians/{guardian.id}/edit"):
+        assert coordinator.get(url).status_code == 200, url
+    entries = _events(db, "guardians.viewed", child.id)
+    assert len(entries) == 3 and {e.action for e in entries} == {"view"}
+    assert entries[0].user_id == world.users["coordinator"].id
+
+    coordinator.get(f"/children/{child.id}/edit")
+    assert len(_events(db, "health.viewed", child.id)) == 1
+
+    html = coordinator.get(f"/seasons/{world.season.id}/children").get_data(as_text=True)
+    assert "花生" in html
+    roster_reads = _events(db, "roster.viewed")
+    assert {e.child_id for e in roster_reads} == {child.id, other.id}
+    assert all(e.details == {"season": world.season.id} for e in roster_reads)
+    assert _described(roster_reads[0], "zh_CN") == f"查看了带过敏提示的花名册：{world.season.name}"
+    # a refused read leaves nothing
+    assert not _events(db, "guardians.viewed", other.id)
+
+
+def test_the_trail_reads_in_the_readers_language(coordinator, db, make, world):
+    season = make.season(world.site, "2025年暑期班", capacity=1)
+    make.enrolment(make.child(world.site), season, status="enrolled")
+    child = make.child(world.site, "王五")
+    make.consent(child)
+    coordinator.post(f"/children/{child.id}/enrolments", data={"season_id": season.id, "action": "enrol"})
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.event == "enrolment.waitlisted"))
+    assert entry.details == {"season": season.id} and entry.child_id == child.id
+    assert _described(entry, "zh_CN") == "列入候补：2025年暑期班"
+    assert _described(entry, "en") == "Waitlisted for 2025年暑期班"
+
+
+def test_gets_never_commit(app, coordinator, db, make, world):
+    """Opening any page of the area writes nothing but the notes of what was read."""
+    from sqlalchemy import event
+
+    child = make.child(world.site)
+    make.enrolment(child, world.season)
+    writes = []
+
+    def count(session, flush_context):
+        writes.extend(type(o).__name__ for o in [*session.new, *session.dirty, *session.deleted])
+
+    event.listen(db.session.registry().__class__, "after_flush", count)
+    try:
+        for url in (f"/children/{child.id}/consent", f"/children/{child.id}/edit", f"/children/{child.id}",
+                    f"/seasons/{world.season.id}/children", f"/seasons/{world.season.id}/children.xlsx",
+                    f"/children/{child.id}/export.json", f"/children/{child.id}/erase",
+                    f"/sites/{world.site.id}/children/import", f"/sites/{world.site.id}/children/new"):
+            assert coordinator.get(url).status_code == 200, url
+    finally:
+        event.remove(db.session.registry().__class__, "after_flush", count)
+    assert writes == []  # no object written; the notes of reads are one INSERT after the response
+    assert _count(db, ConsentNotice) == 0  # the consent page shows the notice without storing it
+    assert {e.event for e in db.session.scalars(select(AuditEntry))} == {
+        "health.viewed", "child.viewed", "roster.viewed", "roster.exported", "child.exported"}
+
+
+def test_consent_page_shows_the_notice_and_stores_it_with_the_first_consent(coordinator, db, make, world):
+    from app.children.notice import CURRENT_VERSION, NOTICES
+
+    child = make.child(world.site)
+    page = coordinator.get(f"/children/{child.id}/consent").get_data(as_text=True)
+    assert "告知书" in page and CURRENT_VERSION in page and _count(db, ConsentNotice) == 0
+    coordinator.post(f"/children/{child.id}/consent", data={"guardian_name": "家长", "guardian_relation": "母亲",
+                                                           "agreed": "y"})
+    notice = db.session.scalar(select(ConsentNotice))
+    assert notice.text == NOTICES[CURRENT_VERSION][1]
+    assert db.session.scalar(select(Consent)).notice_id == notice.id
+
+
+def test_the_same_child_form_sent_twice_creates_one_child(coordinator, db, world):
+    data = {**NEW_CHILD, "form_token": "one-rendered-form"}
+    first = coordinator.post(f"/sites/{world.site.id}/children/new", data=data)
+    second = coordinator.post(f"/sites/{world.site.id}/children/new", data=data)
+    assert first.status_code == second.status_code == 303 and second.location == first.location
+    assert _count(db, Child) == 1
+
+
+def test_enrolment_select_defaults_to_the_current_season(coordinator, make, world):
+    from datetime import timedelta
+
+    from app.core.timeutil import local_today
+
+    today = local_today()
+    running = make.season(world.site, "进行中", start_date=today - timedelta(days=5), end_date=today + timedelta(days=5))
+    later = make.season(world.site, "以后", start_date=today + timedelta(days=100), end_date=today + timedelta(days=150))
+    child = make.child(world.site)
+    html = coordinator.get(f"/children/{child.id}").get_data(as_text=True)
+    assert f'<option selected value="{running.id}">' in html
+    assert html.index(f'value="{later.id}"') < html.index(f'value="{running.id}"')  # newest first, yet not chosen
+    html = coordinator.get(f"/sites/{world.site.id}/children/import").get_data(as_text=True)
+    assert f'<option selected value="{running.id}">' in html

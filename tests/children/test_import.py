@@ -71,6 +71,7 @@ def test_import_with_errors_then_success(coordinator, db, make, world):
     for expected in ("Bad date", "Unknown grade", "phone is missing", "Likely duplicate", "formula"):
         assert expected in preview, expected
     assert "7 rows: 2 can be saved, 5 have problems" in preview
+    assert f"名单.xlsx</strong> → {world.season.name}" in preview  # the season, loaded with the batch
 
     batch_id = db.session.scalar(select(ImportBatch.id))
     response = coordinator.post(f"/imports/{batch_id}/confirm", data={})
