@@ -71,7 +71,7 @@ def test_bad_hours_are_refused_with_a_message(client, db, login, world, me, valu
 
 def test_hours_ending_later_today_are_refused(client, db, login, world, me, monkeypatch):
     now = datetime.now(LOCAL_TZ).replace(hour=10, minute=0, second=0, microsecond=0)
-    monkeypatch.setattr("app.volunteers.services.local_now", lambda: now)  # it is 10:00 in Huzhou
+    monkeypatch.setattr("app.volunteers.services.hours.local_now", lambda: now)  # it is 10:00 in Huzhou
     login(client, world.users["volunteer"])
     client.post("/auth/language", data={"locale": "en"})
     response = _log(client, me, work_date=now.date().isoformat(), starts_at="09:00", ends_at="11:00")
