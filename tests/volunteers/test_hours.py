@@ -1,6 +1,7 @@
 """Hours: a volunteer logs them from the phone under clear rules; coordinators approve, reject, correct."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -44,8 +45,12 @@ def test_volunteer_logs_hours_and_sees_pending_total(client, db, login, world, m
 
 def test_plain_post_redirects_to_the_home_page(client, db, login, world, me):
     login(client, world.users["volunteer"])
+    client.post("/auth/language", data={"locale": "en"})
     response = _log(client, me, htmx=False)
     assert response.status_code == 303 and response.location.endswith(f"/volunteers/{me.id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Hours logged; they count once a coordinator approves them." in page
+    assert 'data-testid="pending-total">2.5<' in page and "三年级数学辅导" in page
 
 
 @pytest.mark.parametrize("values,field_message", [
@@ -158,11 +163,20 @@ def test_coordinator_approves_and_rejects_in_bulk(client, db, make, login, world
 def test_review_never_touches_entries_of_another_site(client, db, make, login, world):
     other_profile = make.volunteer_profile(make.user("volunteer", world.other_site), world.other_site)
     theirs = make.hour_entry(other_profile, D)
+    mine = make.hour_entry(make.volunteer_profile(world.users["volunteer"], world.site), D)
     login(client, world.users["coordinator"])
-    response = client.post(f"/sites/{world.site.id}/hours/review", data={"ids": [theirs.id], "action": "approve"})
+    client.post("/auth/language", data={"locale": "en"})
+    response = client.post(f"/sites/{world.site.id}/hours/review",
+                           data={"ids": [mine.id, theirs.id], "action": "approve"})
     assert response.status_code == 303
+    queue = client.get(response.location).get_data(as_text=True)
+    assert "belong to another site" in queue and 'data-testid="queue-count">1<' in queue
     db.session.refresh(theirs)
-    assert theirs.status == "pending"
+    db.session.refresh(mine)
+    assert theirs.status == mine.status == "pending"  # refused as a whole
+    response = client.post(f"/sites/{world.site.id}/hours/review", data={"approve_one": theirs.id},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "belong to another site" in response.get_data(as_text=True)
 
 
 def _bulk(client, db, make, world, profile, n, count_queries):
@@ -194,14 +208,17 @@ def test_bulk_approval_runs_a_constant_number_of_queries(client, db, make, login
 def test_coordinator_corrects_an_entry_and_the_original_is_kept(client, db, make, login, world, me):
     entry = make.hour_entry(me, D, "09:00", "12:00", status="approved", season=world.season)
     login(client, world.users["coordinator"])
-    assert client.get(f"/hours/{entry.id}/edit").status_code == 200
     client.post("/auth/language", data={"locale": "en"})
+    form = client.get(f"/hours/{entry.id}/edit").get_data(as_text=True)
+    assert 'value="12:00"' in form and 'value="三年级数学辅导"' in form
+    assert re.search(r'<input[^>]*name="reason"[^>]*value=""', form)  # the reason is asked anew
     data = {"work_date": D.isoformat(), "starts_at": "09:00", "ends_at": "11:00", "activity": "三年级数学辅导",
             "status": "approved"}
     response = client.post(f"/hours/{entry.id}/edit", data=data)
     assert response.status_code == 422 and "This field is required" in response.get_data(as_text=True)
     response = client.post(f"/hours/{entry.id}/edit", data={**data, "reason": "签到表显示11点离开"})
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.location.endswith(f"/volunteers/{me.id}")
+    assert "the original is kept in its history" in client.get(response.location).get_data(as_text=True)
     db.session.refresh(entry)
     assert (entry.minutes, entry.ends_at.strftime("%H:%M")) == (120, "11:00")
     correction = db.session.query(HourCorrection).one()
@@ -336,3 +353,25 @@ def test_the_volunteer_page_reads_each_fact_once(client, db, make, login, world,
         s[:150] for s in few.statements)
     assert len([s for s in many.statements if "FROM background_checks" in s]) == 1
     assert len([s for s in many.statements if "FROM training_kinds" in s]) == 1  # the facts are read once
+
+
+def test_hub_and_tabs_show_what_each_role_may_open(app, client, db, make, login, world, me):
+    make.hour_entry(me, D)
+    make.application(world.site)
+    login(client, world.users["coordinator"])
+    hub = client.get("/volunteers").get_data(as_text=True)
+    card = hub[hub.index(f'data-testid="hub-site-{world.site.id}"'):]
+    assert f'href="/sites/{world.site.id}/hours/pending"' in card and f'href="/sites/{world.site.id}/applications"' in card
+    assert f'data-testid="hub-site-{world.other_site.id}"' not in hub  # not their site
+    tabs = client.get(f"/sites/{world.site.id}/volunteers").get_data(as_text=True)
+    assert f'href="/sites/{world.site.id}/hours/pending"' in tabs
+    assert f'href="/sites/{world.site.id}/volunteer-settings"' in tabs
+
+    auditor = app.test_client()
+    login(auditor, world.users["auditor"])
+    hub = auditor.get("/volunteers").get_data(as_text=True)
+    assert f'href="/sites/{world.site.id}/volunteers"' in hub
+    assert "/hours/pending" not in hub and "/applications" not in hub  # pages an auditor may not open
+    tabs = auditor.get(f"/sites/{world.site.id}/volunteers").get_data(as_text=True)
+    assert f'href="/sites/{world.site.id}/certificates"' in tabs
+    assert "/hours/pending" not in tabs and "/volunteer-settings" not in tabs
