@@ -31,7 +31,7 @@ def profiles_of(site: Site, show_archived: bool = False, search: str = "") -> Se
     if not show_archived:
         query = query.where(VolunteerProfile.archived_at.is_(None))
     if search:
-        like = f"%{search.strip()}%"
+        like = f"%{search}%"
         query = query.where(VolunteerProfile.real_name.ilike(like) | VolunteerProfile.phone.ilike(like)
                             | VolunteerProfile.volunteer_number.ilike(like))
     return query

@@ -15,7 +15,7 @@ from app.sites.models import Site
 from app.volunteers import bp, queries, services
 from app.volunteers.forms import CorrectionForm, HourForm, ReviewForm
 from app.volunteers.models import HourEntry, VolunteerProfile
-from app.volunteers.routes_profiles import home_page
+from app.volunteers.routes_profiles import back_with_errors, home_page
 
 
 # --- the volunteer's corner ------------------------------------------------------------------------
@@ -88,8 +88,7 @@ def review(site: Site):
     def again():
         if request.htmx:
             return _queue(site, form)
-        errors = [*form.form_errors, *form.reason.errors]
-        return redirect_after_post(back, notice=" ".join(str(e) for e in errors), category="error")
+        return back_with_errors(form, back)
 
     return save(form, run, done=done, again=again)
 

@@ -58,7 +58,7 @@ def home_page(profile: VolunteerProfile, *, hour_form=None, certificate_form=Non
         can_manage=can(SITE_MANAGE, profile.site_id), **queries.profile_page(profile, today), **extra)
 
 
-def _back(form, url: str):
+def back_with_errors(form, url: str):
     """Answer a button's form that failed: its messages flashed, back to ``url``."""
     for message in [*form.form_errors, *(m for errors in form.errors.values() for m in errors)]:
         flash(message, "error")
@@ -118,7 +118,7 @@ def accept(application: VolunteerApplication):
         return response
 
     return save(form, lambda _result: services.accept_application(application, by=current_user), done=done,
-                again=lambda: _back(form, back), once=True)
+                again=lambda: back_with_errors(form, back), once=True)
 
 
 @bp.route("/applications/<int:application_id>/decline", methods=["POST"])
@@ -129,7 +129,7 @@ def decline(application: VolunteerApplication):
     return save(form, lambda values: services.decline_application(application, values, by=current_user),
                 done=lambda _result: redirect_after_post(back, notice=_("The application of %(name)s was declined.",
                                                                   name=application.real_name), category="info"),
-                again=lambda: _back(form, back))
+                again=lambda: back_with_errors(form, back))
 
 
 @bp.route("/volunteers/<int:profile_id>/invitation", methods=["POST"])

@@ -156,14 +156,19 @@ def test_the_verification_page_shows_only_the_certificates_own_facts(app, client
     assert "2025-07-31" not in html
 
 
-def test_the_qr_code_points_to_the_verification_page(client, db, login, world, holder):
-    import segno  # noqa: F401  (the route uses it; the PDF carries the URL under the code as text too)
+def test_the_qr_code_points_to_the_verification_page(app, client, db, login, world, holder):
+    from app.core.qr import qr_svg
+    from app.volunteers.pdf import certificate_html
 
     login(client, world.users["volunteer"])
     _issue(client, holder)
     certificate = db.session.query(Certificate).one()
     text = re.sub(r"\s+", "", _text(client.get(f"/certificates/{certificate.id}.pdf").data))
     assert f"/verify/{certificate.number}" in text
+    with app.test_request_context():
+        html = certificate_html(certificate)
+        code = qr_svg(f"http://localhost/verify/{certificate.number}", scale=3, dark="#111111", omitsize=True)
+    assert code in html  # the code printed is the one of the verification link
 
 
 def test_another_volunteer_cannot_print_my_certificate(app, client, db, login, make, world, holder):
