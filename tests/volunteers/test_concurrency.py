@@ -51,8 +51,7 @@ def test_five_overlapping_entries_sent_at_once_save_exactly_one(live_server, db,
     results = race(calls)
     statuses = sorted(getattr(r, "status", r) for r in results)
     assert statuses == [303, 422, 422, 422, 422], statuses
-    assert sum("overlaps your entry" in r.text or "与您当天" in r.text or "重叠" in r.text
-               for r in results if r.status == 422) == 4
+    assert sum("与您当天" in r.text and "的记录时间重叠" in r.text for r in results if r.status == 422) == 4
     db.session.expire_all()
     assert db.session.query(HourEntry).filter_by(profile_id=me.id).count() == 1
 
