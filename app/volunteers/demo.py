@@ -127,7 +127,7 @@ def seed_volunteers(site: Site, season: Season) -> None:
         try:
             services.issue_certificate(profile, {"period_from": season.start_date,
                                                  "period_to": min(season.end_date, today), "content": ""},
-                                       coordinator or profile.user)
+                                       by=coordinator or profile.user)
         except FormError:  # the season has not started yet: no approved hours to certify
             pass
 

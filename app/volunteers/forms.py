@@ -1,12 +1,11 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from app.core.forms import BaseForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField, widgets
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import ValidationError
 
-from app.core.forms import (DateField, IntegerField, end_not_before, input_required, max_len, optional,
-                            phone_number, positive, required)
+from app.core.forms import (BaseForm, DateField, IntegerField, TimeField, end_not_before, input_required, max_len,
+                            optional, phone_number, positive, required)
 from app.volunteers.labels import CHECK_RESULT_LABELS, ID_TYPE_LABELS
 from app.volunteers.models import CHECK_RESULTS, ID_TYPES
 
@@ -19,17 +18,6 @@ def resident_id_ok(number: str) -> bool:
     if len(number) != 18 or not number[:17].isdigit():
         return False
     return _CHECK[sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS)) % 11] == number[17]
-
-
-class TimeInput(TimeField):
-    """A time field (HH:MM) whose parse error is in the user's language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a time as HH:MM.")) from None
 
 
 class IdentityForm(BaseForm):
@@ -84,6 +72,10 @@ class ProfileForm(IdentityForm):
         self.party_id.choices = [(0, "—")] + [(p.id, p.name) for p in parties]
 
 
+class AcceptForm(BaseForm):
+    """Accepting an application: no fields, only the once-only token (one per row of the list)."""
+
+
 class DeclineForm(BaseForm):
     reason = StringField(_l("Reason (told to no one but staff)"), validators=[optional(), max_len(300)])
 
@@ -125,8 +117,8 @@ class CheckForm(BaseForm):
 
 class HourForm(BaseForm):
     work_date = DateField(_l("Date"), validators=[input_required()])
-    starts_at = TimeInput(_l("Start"), validators=[input_required()])
-    ends_at = TimeInput(_l("End"), validators=[input_required()])
+    starts_at = TimeField(_l("Start"), validators=[input_required()])
+    ends_at = TimeField(_l("End"), validators=[input_required()])
     activity = StringField(_l("What you did"), validators=[required(), max_len(200)],
                            render_kw={"placeholder": _l("e.g. maths tutoring, grade 3")})
 
@@ -155,3 +147,23 @@ class SettingsForm(BaseForm):
     person_in_charge = StringField(_l("Person in charge"), validators=[required(), max_len(60)])
     handler = StringField(_l("Handler"), validators=[required(), max_len(60)])
     contact = StringField(_l("Contact"), validators=[required(), max_len(60)])
+
+
+class ReviewForm(BaseForm):
+    """The review of pending hours: one entry's approve/reject button, the ticked ones, or the whole
+    page shown. The ids themselves are read by ``app.core.ids.objects_in_site``."""
+    approve_one = HiddenField()
+    reject_one = HiddenField()
+    scope = HiddenField()
+    action = HiddenField()
+    reason = StringField(_l("Reason for rejecting (needed to reject)"), validators=[optional(), max_len(300)])
+
+    def choice(self, formdata) -> tuple[str, list[str]]:
+        """(action, the submitted ids) of the button that was pressed."""
+        if self.approve_one.data:
+            return "approve", [self.approve_one.data]
+        if self.reject_one.data:
+            return "reject", [self.reject_one.data]
+        if self.scope.data == "page":
+            return "approve", formdata.getlist("page_ids")
+        return self.action.data or "", formdata.getlist("ids")

@@ -8,10 +8,11 @@ from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.core.permissions import COORDINATOR
+from app.core.permissions import STAFF, where_visible
 from app.extensions import db
 from app.sites.models import Party, Season, Site
-from app.volunteers.eligibility import check_expires_on, eligibility_many, facts_for
+from app.sites.queries import current_season
+from app.volunteers.eligibility import check_expires_on, eligibility_many, evaluate, facts_for
 from app.volunteers.models import (BackgroundCheck, Certificate, HourCorrection, HourEntry, TrainingAttendance, TrainingKind,
                                    TrainingSession, VolunteerApplication, VolunteerProfile, VolunteerSettings)
 
@@ -30,7 +31,7 @@ def profiles_of(site: Site, show_archived: bool = False, search: str = "") -> Se
     if not show_archived:
         query = query.where(VolunteerProfile.archived_at.is_(None))
     if search:
-        like = f"%{search.strip()}%"
+        like = f"%{search}%"
         query = query.where(VolunteerProfile.real_name.ilike(like) | VolunteerProfile.phone.ilike(like)
                             | VolunteerProfile.volunteer_number.ilike(like))
     return query
@@ -87,13 +88,22 @@ def due_soon(site: Site, today: date) -> list[DueItem]:
 
 
 def profile_page(profile: VolunteerProfile, today: date) -> dict:
-    facts = facts_for([profile])[profile.id]
+    """The volunteer page's trainings, checks and today's verdict: the facts loaded once (checks
+    read once, for the list and for the rule)."""
     checks = list(db.session.scalars(select(BackgroundCheck).where(BackgroundCheck.profile_id == profile.id)
-                                     .order_by(BackgroundCheck.checked_on.desc())))
-    verdict = eligibility_many([profile], today)[profile.id]
-    return dict(qualifications=facts.qualifications, checks=checks, eligibility=verdict,
+                                     .order_by(BackgroundCheck.checked_on.desc(), BackgroundCheck.id.desc())))
+    facts = facts_for([profile], today, checks=checks)[profile.id]
+    return dict(qualifications=facts.qualifications, checks=checks, eligibility=evaluate(profile, today, facts),
                 check_expires_on=check_expires_on(facts.latest_check) if facts.latest_check else None,
                 soon_days=soon_days())
+
+
+def certificate_period(profile: VolunteerProfile, today: date) -> tuple[date, date]:
+    """The period a new certificate form proposes: the current season up to today, else this year."""
+    season = current_season(profile.site_id, today)
+    if season is not None and season.start_date <= today:
+        return season.start_date, min(season.end_date, today)
+    return today.replace(month=1, day=1), today
 
 
 def totals(profile: VolunteerProfile) -> dict:
@@ -117,10 +127,30 @@ def history(profile: VolunteerProfile) -> Select:
             .order_by(HourEntry.work_date.desc(), HourEntry.starts_at.desc()))
 
 
-def pending_queue(site: Site) -> Select:
-    return (select(HourEntry).options(joinedload(HourEntry.profile).selectinload(VolunteerProfile.party))
-            .where(HourEntry.site_id == site.id, HourEntry.status == "pending")
-            .order_by(HourEntry.work_date, HourEntry.starts_at, HourEntry.id))
+@dataclass
+class QueuePage:
+    items: list
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+
+def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
+    """The oldest pending entries of a site with the columns the queue shows (no objects), and how
+    many are waiting: two queries."""
+    rows = db.session.execute(
+        select(HourEntry.id, HourEntry.profile_id, HourEntry.work_date, HourEntry.starts_at, HourEntry.ends_at,
+               HourEntry.minutes, HourEntry.activity, HourEntry.source, VolunteerProfile.real_name,
+               Party.name.label("party_name"))
+        .join(VolunteerProfile, HourEntry.profile_id == VolunteerProfile.id)
+        .outerjoin(Party, VolunteerProfile.party_id == Party.id)
+        .where(HourEntry.site_id == site.id, HourEntry.status == "pending")
+        .order_by(HourEntry.work_date, HourEntry.starts_at, HourEntry.id).limit(per_page)).all()
+    total = len(rows) if len(rows) < per_page else pending_count(site.id)
+    return QueuePage(rows, total, per_page)
 
 
 def pending_count(site_id: int) -> int:
@@ -183,11 +213,9 @@ def certificate_by_number(number: str) -> Certificate | None:
 
 
 def staff_hub(user) -> list[dict]:
-    """The sites a staff member works on, with pending hours and applications, in three queries."""
-    query = select(Site).where(Site.archived_at.is_(None)).order_by(Site.name)
-    if not user.is_admin:
-        query = query.where(Site.id.in_(user.site_ids() or {-1}))
-    sites = list(db.session.scalars(query.limit(100)))
+    """The sites a staff member may see, with pending hours and applications, in four queries."""
+    sites = list(db.session.scalars(select(Site).where(Site.archived_at.is_(None), where_visible(Site.id, user, STAFF))
+                                    .order_by(Site.name).limit(100)))
     ids = [s.id for s in sites] or [-1]
     pending = dict(db.session.execute(select(HourEntry.site_id, func.count()).where(
         HourEntry.site_id.in_(ids), HourEntry.status == "pending").group_by(HourEntry.site_id)).all())
@@ -198,6 +226,4 @@ def staff_hub(user) -> list[dict]:
         VolunteerProfile.site_id.in_(ids), VolunteerProfile.archived_at.is_(None))
         .group_by(VolunteerProfile.site_id)).all())
     return [dict(site=s, pending=pending.get(s.id, 0), applied=applied.get(s.id, 0),
-                 volunteers=volunteers.get(s.id, 0), manage=user.is_admin or COORDINATOR in user.roles_on(s.id))
-            for s in sites]
-
+                 volunteers=volunteers.get(s.id, 0)) for s in sites]

@@ -96,6 +96,10 @@ def test_numbers_are_unique_and_never_reused(client, db, login, make, world, hol
     assert response.status_code == 303
     db.session.refresh(second)
     assert second.voided_at is not None
+    assert client.get(f"/certificates/{second.id}.pdf").status_code == 404
+    assert client.post(f"/certificates/{second.id}/void", data={}).status_code == 303  # twice: a message, no 500
+    listing = client.get(f"/sites/{world.site.id}/certificates").get_data(as_text=True)
+    assert f'href="/certificates/{second.id}.pdf"' not in listing
 
 
 @pytest.mark.parametrize("values,message", [
@@ -128,6 +132,10 @@ def test_no_certificate_before_the_site_names_its_issuer(app, client, db, login,
     ok = client.post(f"/sites/{world.site.id}/volunteer-settings", data={
         "issuer_name": "旧馆街道社工站", "person_in_charge": "沈建华", "handler": "李晓梅", "contact": "0572-3010002"})
     assert ok.status_code == 303
+    assert 'value="旧馆街道社工站"' in client.get(ok.location).get_data(as_text=True)
+    volunteer = app.test_client()
+    login(volunteer, world.users["volunteer"])
+    assert _issue(volunteer, profile).status_code == 303  # now the volunteer can print one
 
 
 def test_the_verification_page_shows_only_the_certificates_own_facts(app, client, db, login, make, world, holder):
@@ -148,14 +156,19 @@ def test_the_verification_page_shows_only_the_certificates_own_facts(app, client
     assert "2025-07-31" not in html
 
 
-def test_the_qr_code_points_to_the_verification_page(client, db, login, world, holder):
-    import segno  # noqa: F401  (the route uses it; the PDF carries the URL under the code as text too)
+def test_the_qr_code_points_to_the_verification_page(app, client, db, login, world, holder):
+    from app.core.qr import qr_svg
+    from app.volunteers.pdf import certificate_html
 
     login(client, world.users["volunteer"])
     _issue(client, holder)
     certificate = db.session.query(Certificate).one()
     text = re.sub(r"\s+", "", _text(client.get(f"/certificates/{certificate.id}.pdf").data))
     assert f"/verify/{certificate.number}" in text
+    with app.test_request_context():
+        html = certificate_html(certificate)
+        code = qr_svg(f"http://localhost/verify/{certificate.number}", scale=3, dark="#111111", omitsize=True)
+    assert code in html  # the code printed is the one of the verification link
 
 
 def test_another_volunteer_cannot_print_my_certificate(app, client, db, login, make, world, holder):
@@ -168,3 +181,28 @@ def test_another_volunteer_cannot_print_my_certificate(app, client, db, login, m
     login(client, stranger)
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 403
     assert _issue(client, holder).status_code == 403
+
+
+def test_an_issued_certificate_is_rendered_once_and_kept(client, db, login, world, holder, monkeypatch):
+    import app.volunteers.pdf as certificate_pdf
+
+    renders = []
+    real = certificate_pdf.render_pdf
+    monkeypatch.setattr(certificate_pdf, "render_pdf", lambda *a, **k: renders.append(1) or real(*a, **k))
+    login(client, world.users["volunteer"])
+    _issue(client, holder)
+    certificate = db.session.query(Certificate).one()
+    first = client.get(f"/certificates/{certificate.id}.pdf")
+    second = client.get(f"/certificates/{certificate.id}.pdf")
+    assert first.status_code == second.status_code == 200 and len(renders) == 1
+    assert second.data == first.data and second.mimetype == "application/pdf"
+    assert certificate.number in re.sub(r"\s+", "", _text(second.data))
+    db.session.expire_all()
+    kept = db.session.get(Certificate, certificate.id)
+    assert kept.pdf == first.data and kept.pdf_key == certificate_pdf.layout_key()
+
+    # the layout changed since (a new stylesheet or template): rendered again once, then kept again
+    monkeypatch.setattr(certificate_pdf, "layout_key", lambda: "new layout")
+    client.get(f"/certificates/{certificate.id}.pdf")
+    client.get(f"/certificates/{certificate.id}.pdf")
+    assert len(renders) == 2

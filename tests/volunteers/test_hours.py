@@ -1,6 +1,7 @@
 """Hours: a volunteer logs them from the phone under clear rules; coordinators approve, reject, correct."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -44,8 +45,12 @@ def test_volunteer_logs_hours_and_sees_pending_total(client, db, login, world, m
 
 def test_plain_post_redirects_to_the_home_page(client, db, login, world, me):
     login(client, world.users["volunteer"])
+    client.post("/auth/language", data={"locale": "en"})
     response = _log(client, me, htmx=False)
     assert response.status_code == 303 and response.location.endswith(f"/volunteers/{me.id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Hours logged; they count once a coordinator approves them." in page
+    assert 'data-testid="pending-total">2.5<' in page and "三年级数学辅导" in page
 
 
 @pytest.mark.parametrize("values,field_message", [
@@ -71,7 +76,7 @@ def test_bad_hours_are_refused_with_a_message(client, db, login, world, me, valu
 
 def test_hours_ending_later_today_are_refused(client, db, login, world, me, monkeypatch):
     now = datetime.now(LOCAL_TZ).replace(hour=10, minute=0, second=0, microsecond=0)
-    monkeypatch.setattr("app.volunteers.services.local_now", lambda: now)  # it is 10:00 in Huzhou
+    monkeypatch.setattr("app.volunteers.services.hours.local_now", lambda: now)  # it is 10:00 in Huzhou
     login(client, world.users["volunteer"])
     client.post("/auth/language", data={"locale": "en"})
     response = _log(client, me, work_date=now.date().isoformat(), starts_at="09:00", ends_at="11:00")
@@ -158,11 +163,20 @@ def test_coordinator_approves_and_rejects_in_bulk(client, db, make, login, world
 def test_review_never_touches_entries_of_another_site(client, db, make, login, world):
     other_profile = make.volunteer_profile(make.user("volunteer", world.other_site), world.other_site)
     theirs = make.hour_entry(other_profile, D)
+    mine = make.hour_entry(make.volunteer_profile(world.users["volunteer"], world.site), D)
     login(client, world.users["coordinator"])
-    response = client.post(f"/sites/{world.site.id}/hours/review", data={"ids": [theirs.id], "action": "approve"})
+    client.post("/auth/language", data={"locale": "en"})
+    response = client.post(f"/sites/{world.site.id}/hours/review",
+                           data={"ids": [mine.id, theirs.id], "action": "approve"})
     assert response.status_code == 303
+    queue = client.get(response.location).get_data(as_text=True)
+    assert "belong to another site" in queue and 'data-testid="queue-count">1<' in queue
     db.session.refresh(theirs)
-    assert theirs.status == "pending"
+    db.session.refresh(mine)
+    assert theirs.status == mine.status == "pending"  # refused as a whole
+    response = client.post(f"/sites/{world.site.id}/hours/review", data={"approve_one": theirs.id},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "belong to another site" in response.get_data(as_text=True)
 
 
 def _bulk(client, db, make, world, profile, n, count_queries):
@@ -194,14 +208,17 @@ def test_bulk_approval_runs_a_constant_number_of_queries(client, db, make, login
 def test_coordinator_corrects_an_entry_and_the_original_is_kept(client, db, make, login, world, me):
     entry = make.hour_entry(me, D, "09:00", "12:00", status="approved", season=world.season)
     login(client, world.users["coordinator"])
-    assert client.get(f"/hours/{entry.id}/edit").status_code == 200
     client.post("/auth/language", data={"locale": "en"})
+    form = client.get(f"/hours/{entry.id}/edit").get_data(as_text=True)
+    assert 'value="12:00"' in form and 'value="三年级数学辅导"' in form
+    assert re.search(r'<input[^>]*name="reason"[^>]*value=""', form)  # the reason is asked anew
     data = {"work_date": D.isoformat(), "starts_at": "09:00", "ends_at": "11:00", "activity": "三年级数学辅导",
             "status": "approved"}
     response = client.post(f"/hours/{entry.id}/edit", data=data)
     assert response.status_code == 422 and "This field is required" in response.get_data(as_text=True)
     response = client.post(f"/hours/{entry.id}/edit", data={**data, "reason": "签到表显示11点离开"})
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.location.endswith(f"/volunteers/{me.id}")
+    assert "the original is kept in its history" in client.get(response.location).get_data(as_text=True)
     db.session.refresh(entry)
     assert (entry.minutes, entry.ends_at.strftime("%H:%M")) == (120, "11:00")
     correction = db.session.query(HourCorrection).one()
@@ -236,3 +253,125 @@ def test_the_check_constraints_hold_in_the_database(db, make, world, me):
     with pytest.raises(IntegrityError):
         make.hour_entry(me, D, status="done")
     db.session.rollback()
+
+
+# --- bugs the suite used to miss -------------------------------------------------------------------
+def test_a_new_entry_enclosing_an_old_one_is_an_overlap(client, db, make, login, world, me):
+    make.hour_entry(me, D, "09:00", "11:00")
+    login(client, world.users["volunteer"])
+    client.post("/auth/language", data={"locale": "en"})
+    response = _log(client, me, starts_at="08:00", ends_at="12:00")
+    assert response.status_code == 422
+    assert "overlaps your entry from 09:00 to 11:00" in response.get_data(as_text=True)
+    response = _log(client, me, starts_at="09:30", ends_at="10:30")  # and one inside an old one
+    assert response.status_code == 422
+    assert db.session.query(HourEntry).count() == 1
+
+
+def test_a_correction_keeps_the_rules_of_the_day(app, client, db, make, login, world, me):
+    morning = make.hour_entry(me, D, "09:00", "11:00", status="approved", season=world.season)
+    afternoon = make.hour_entry(me, D, "13:00", "15:00", season=world.season)
+    login(client, world.users["coordinator"])
+    client.post("/auth/language", data={"locale": "en"})
+    data = {"work_date": D.isoformat(), "starts_at": "10:00", "ends_at": "15:00", "activity": "三年级数学辅导",
+            "status": "pending", "reason": "签到表"}
+    response = client.post(f"/hours/{afternoon.id}/edit", data=data)
+    assert response.status_code == 422
+    assert "overlaps your entry from 09:00 to 11:00" in response.get_data(as_text=True)
+
+    app.config["VOLUNTEER_MAX_HOURS_PER_DAY"] = 5
+    response = client.post(f"/hours/{afternoon.id}/edit", data={**data, "starts_at": "12:00", "ends_at": "16:00"})
+    assert response.status_code == 422 and "At most 5 hours" in response.get_data(as_text=True)
+
+    db.session.refresh(afternoon)
+    db.session.refresh(morning)
+    assert (afternoon.starts_at.strftime("%H:%M"), afternoon.ends_at.strftime("%H:%M")) == ("13:00", "15:00")
+    assert db.session.query(HourCorrection).count() == 0
+
+
+def test_an_activity_with_markup_shows_as_text_in_the_queue(app, client, db, login, make, world, me):
+    login(client, world.users["volunteer"])
+    assert _log(client, me, activity='<script>alert("x")</script><b>辅导</b>').status_code == 200
+    client = app.test_client()
+    login(client, world.users["coordinator"])
+    for headers in ({}, {"HX-Request": "true"}):
+        html = client.get(f"/sites/{world.site.id}/hours/pending", headers=headers).get_data(as_text=True)
+        assert "&lt;script&gt;alert(" in html and "&lt;b&gt;辅导&lt;/b&gt;" in html
+        assert '<script>alert("x")' not in html and "<b>辅导</b>" not in html
+
+
+def test_the_queue_shows_who_and_what_and_loads_only_those_columns(client, db, make, login, world, count_queries):
+    team = make.party(world.site, "volunteer", "湖州师范学院青年志愿者服务队")
+    login(client, world.users["coordinator"])
+    client.csrf_token()
+
+    def page(n):
+        for i in range(n):
+            profile = make.volunteer_profile(make.user("volunteer", world.site), world.site, real_name=f"志愿者{i}{n}",
+                                             party_id=team.id if i % 2 else None)
+            make.hour_entry(profile, D + timedelta(days=i), activity=f"活动{i}{n}")
+        with count_queries() as counter:
+            html = client.get(f"/sites/{world.site.id}/hours/pending").get_data(as_text=True)
+        assert f"志愿者0{n}" in html and f"活动{n - 1}{n}" in html and team.name in html
+        return counter
+
+    few, many = page(3), page(30)
+    assert many.count == few.count, (few.statements, many.statements)
+    entry_reads = [s for s in many.statements if "hour_entries" in s]
+    assert len(entry_reads) == 1, entry_reads  # one query, columns only (fewer than 100 waiting: no count)
+    assert "hour_entries.created_by_id" not in entry_reads[0] and "users" not in entry_reads[0]
+
+
+def test_the_volunteer_page_reads_each_fact_once(client, db, make, login, world, me, count_queries):
+    kind = make.training_kind(world.site, "儿童保护")
+    make.volunteer_settings(world.site)
+    login(client, world.users["volunteer"])
+    client.post("/auth/language", data={"locale": "en"})
+    recent = local_today() - timedelta(days=30)
+
+    def page():
+        client.get(f"/volunteers/{me.id}")  # the same session twice: both measured alike
+        with count_queries() as counter:
+            html = client.get(f"/volunteers/{me.id}").get_data(as_text=True)
+        assert "儿童保护" in html
+        return counter, html
+
+    def add(n, first_day):
+        make.training(kind, recent - timedelta(days=n), [me])
+        for i in range(n):
+            make.background_check(me, recent - timedelta(days=400 * (i + 1)))
+            make.hour_entry(me, first_day + timedelta(days=i), status="approved", season=world.season)
+        make.certificate(me, first_day, first_day + timedelta(days=n))
+
+    add(1, D)
+    few, _ = page()
+    add(5, D + timedelta(days=10))
+    make.background_check(me, recent)
+    many, html = page()
+    assert "May work with children today." in html and recent.isoformat() in html
+    assert many.count == few.count, "\n".join(s[:150] for s in many.statements) + "\n----\n" + "\n".join(
+        s[:150] for s in few.statements)
+    assert len([s for s in many.statements if "FROM background_checks" in s]) == 1
+    assert len([s for s in many.statements if "FROM training_kinds" in s]) == 1  # the facts are read once
+
+
+def test_hub_and_tabs_show_what_each_role_may_open(app, client, db, make, login, world, me):
+    make.hour_entry(me, D)
+    make.application(world.site)
+    login(client, world.users["coordinator"])
+    hub = client.get("/volunteers").get_data(as_text=True)
+    card = hub[hub.index(f'data-testid="hub-site-{world.site.id}"'):]
+    assert f'href="/sites/{world.site.id}/hours/pending"' in card and f'href="/sites/{world.site.id}/applications"' in card
+    assert f'data-testid="hub-site-{world.other_site.id}"' not in hub  # not their site
+    tabs = client.get(f"/sites/{world.site.id}/volunteers").get_data(as_text=True)
+    assert f'href="/sites/{world.site.id}/hours/pending"' in tabs
+    assert f'href="/sites/{world.site.id}/volunteer-settings"' in tabs
+
+    auditor = app.test_client()
+    login(auditor, world.users["auditor"])
+    hub = auditor.get("/volunteers").get_data(as_text=True)
+    assert f'href="/sites/{world.site.id}/volunteers"' in hub
+    assert "/hours/pending" not in hub and "/applications" not in hub  # pages an auditor may not open
+    tabs = auditor.get(f"/sites/{world.site.id}/volunteers").get_data(as_text=True)
+    assert f'href="/sites/{world.site.id}/certificates"' in tabs
+    assert "/hours/pending" not in tabs and "/volunteer-settings" not in tabs

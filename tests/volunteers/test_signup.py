@@ -53,7 +53,10 @@ def test_apply_then_get_accepted_then_sign_in(app, client, db, login, world):
     db.session.refresh(application)
     assert application.status == "accepted" and application.profile_id == profile.id
 
-    assert client.post(f"/applications/{application.id}/accept", data={}).status_code == 303  # decided already
+    client.post("/auth/language", data={"locale": "en"})
+    again = client.post(f"/applications/{application.id}/accept", data={})  # another tab: decided already
+    assert again.status_code == 303
+    assert "This application has already been decided." in client.get(again.location).get_data(as_text=True)
     assert db.session.query(VolunteerProfile).count() == 1
 
     volunteer = app.test_client()
@@ -77,8 +80,16 @@ def test_the_id_number_is_never_stored(app, client, db, world):
 def test_a_coordinator_declines(client, db, login, make, world):
     application = make.application(world.site)
     login(client, world.users["coordinator"])
+    client.post("/auth/language", data={"locale": "en"})
+    bad = client.post(f"/applications/{application.id}/decline", data={"reason": "太" * 301})
+    assert bad.status_code == 303 and "At most 300 characters." in client.get(bad.location).get_data(as_text=True)
+    db.session.refresh(application)
+    assert application.status == "applied"
     response = client.post(f"/applications/{application.id}/decline", data={"reason": "时间不合适"})
     assert response.status_code == 303
+    listing = client.get(response.location).get_data(as_text=True)
+    assert f"The application of {application.real_name} was declined." in listing
+    assert f'data-testid="application-{application.id}"' not in listing
     db.session.refresh(application)
     assert (application.status, application.decline_reason) == ("declined", "时间不合适")
     assert db.session.query(VolunteerProfile).count() == 0
@@ -124,7 +135,9 @@ def test_coordinator_edits_a_profile(client, db, login, make, world):
     profile = make.volunteer_profile(world.users["volunteer"], world.site, real_name="王浩然")
     old_hash = profile.id_number_hash
     login(client, world.users["coordinator"])
-    assert client.get(f"/volunteers/{profile.id}/edit").status_code == 200
+    form = client.get(f"/volunteers/{profile.id}/edit").get_data(as_text=True)
+    assert 'value="王浩然"' in form and profile.id_number_masked in form
+    assert re.search(r'<input[^>]*name="id_number"[^>]*value=""', form)  # the number itself is never shown
     data = {"real_name": "王浩然", "phone": "13900001111", "id_type": "resident_id", "id_number": "",
             "volunteer_number": "330503-2025-0001", "party_id": team.id, "insurance_policy": "PICC-123",
             "insurance_from": "2025-07-01", "insurance_until": "2025-08-31", "skills": "初中物理"}
@@ -208,3 +221,32 @@ def test_the_volunteer_list_runs_a_fixed_number_of_queries(client, login, make, 
     for p in more:
         make.background_check(p, date(2025, 6, 1))
     assert page_queries() == few
+
+
+def test_accept_tapped_twice_creates_one_volunteer_and_keeps_the_link(client, db, login, make, world):
+    application = make.application(world.site, real_name="李玥")
+    login(client, world.users["coordinator"])
+    application_page = client.get(f"/sites/{world.site.id}/applications").get_data(as_text=True)
+    row = application_page[application_page.index(f'data-testid="accept-{application.id}"'):]
+    token = re.search(r'name="form_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="form_token"', row)
+    token = token.group(1) or token.group(2)
+    first = client.post(f"/applications/{application.id}/accept", data={"form_token": token})
+    assert first.status_code == 200 and "/auth/invite/" in first.get_data(as_text=True)
+    second = client.post(f"/applications/{application.id}/accept", data={"form_token": token})
+    profile = db.session.query(VolunteerProfile).one()
+    # the repeat lands on the new volunteer's page, which offers a new invitation link
+    assert second.status_code == 303 and second.location.endswith(f"/volunteers/{profile.id}")
+    assert "李玥" in client.get(second.location).get_data(as_text=True)
+    assert db.session.query(User).filter(User.display_name == "李玥").count() == 1
+
+
+def test_each_application_has_its_own_accept_token(client, db, login, make, world):
+    a, b = make.application(world.site), make.application(world.site)
+    login(client, world.users["coordinator"])
+    html = client.get(f"/sites/{world.site.id}/applications").get_data(as_text=True)
+    tokens = set()
+    for application in (a, b):
+        row = html[html.index(f'data-testid="accept-{application.id}"'):]
+        tokens.add(re.search(r'name="form_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="form_token"',
+                             row).groups())
+    assert len(tokens) == 2  # accepting one never blocks the other as "already sent"
