@@ -48,7 +48,7 @@ class DonationForm(BaseForm):
             raise ValidationError(_l("Choose the party the donation came from."))
 
     def validate_item(self, field):
-        if self.kind.data == "in_kind" and not (field.data or "").strip():
+        if self.kind.data == "in_kind" and not field.data:
             raise ValidationError(_l("Say what was given."))
 
 

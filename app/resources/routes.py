@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.core.htmx import redirect_after_post, render
 from app.core.pagination import paginate
-from app.core.permissions import SITE_MANAGE, SITE_VIEW, can, register_loader, requires
+from app.core.permissions import SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
 from app.core.timeutil import local_today
 from app.core.views import save
 from app.resources import bp, queries, services
@@ -34,7 +34,7 @@ def _donations_context(site, form=None):
     page = paginate(queries.donations_of(site))
     form = form or DonationForm(formdata=None, parties=queries.parties_of(site.id), received_on=local_today())
     used = queries.used_by_donation(list(page.items))
-    return dict(site=site, page=page, form=form, can_manage=can(SITE_MANAGE, site.id), used=used,
+    return dict(site=site, page=page, form=form, can_manage=can_visit("resources.record_donation", site_id=site), used=used,
                 seasons=queries.seasons_for_ledger(site.id))
 
 
@@ -55,7 +55,7 @@ def record_donation(site: Site):
 
 
 def _donation_page(donation, form=None):
-    return render("resources/donation.html", site=donation.party.site, can_manage=can(SITE_MANAGE, donation.site_id),
+    return render("resources/donation.html", site=donation.party.site, can_manage=can_visit("resources.allocate", donation_id=donation),
                   form=form or AllocationForm(formdata=None, used_on=local_today()),
                   **queries.donation_page(donation))
 

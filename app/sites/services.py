@@ -20,9 +20,8 @@ def _unique(model, field: str, value: str, exclude_id: int | None = None, **scop
 
 
 def _assign(obj, values: dict) -> None:
+    """Copy the form's values (already trimmed and cleaned by the form) onto ``obj``."""
     for key, value in values.items():
-        if isinstance(value, str):
-            value = value.strip()
         setattr(obj, key, value)
 
 
@@ -31,7 +30,7 @@ def toggle_archived(obj) -> None:
 
 
 def create_site(_parent, values: dict) -> Site:
-    _unique(Site, "name", values["name"].strip())
+    _unique(Site, "name", values["name"])
     site = Site()
     _assign(site, values)
     db.session.add(site)
@@ -39,13 +38,13 @@ def create_site(_parent, values: dict) -> Site:
 
 
 def update_site(site: Site, values: dict) -> None:
-    _unique(Site, "name", values["name"].strip(), exclude_id=site.id)
+    _unique(Site, "name", values["name"], exclude_id=site.id)
     _assign(site, values)
 
 
 def create_named(model, site: Site, values: dict):
     """Create a season, room or party of ``site``; its name is unique within the site."""
-    _unique(model, "name", values["name"].strip(), site_id=site.id)
+    _unique(model, "name", values["name"], site_id=site.id)
     obj = model(site_id=site.id)
     _assign(obj, values)
     db.session.add(obj)
@@ -53,7 +52,7 @@ def create_named(model, site: Site, values: dict):
 
 
 def update_named(obj, values: dict) -> None:
-    _unique(type(obj), "name", values["name"].strip(), exclude_id=obj.id, site_id=obj.site_id)
+    _unique(type(obj), "name", values["name"], exclude_id=obj.id, site_id=obj.site_id)
     _assign(obj, values)
 
 
