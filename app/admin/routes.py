@@ -6,8 +6,8 @@ from flask_login import current_user
 from app.admin import bp, queries, services
 from app.admin.forms import GrantForm, InvitationForm, UserForm
 from app.auth import services as auth_services
-from app.children.labels import ACTION_LABELS
 from app.auth.models import RoleGrant, User
+from app.children.labels import ACTION_LABELS
 from app.core import audit
 from app.core.htmx import redirect_after_post, render
 from app.core.models import AUDIT_ACTIONS

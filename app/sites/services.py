@@ -1,9 +1,12 @@
-"""Writes for sites, seasons, theme weeks, rooms and parties. Services flush; views commit."""
+"""Writes for sites, seasons, theme weeks, rooms and parties. Services lock the row their rule reads
+(the site for a name unique within it, the season for its theme weeks) and flush; the save path
+(``app.core.views.save``, through ``app.core.crud``) commits."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core.db import lock
 from app.core.errors import FormError
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -44,6 +47,7 @@ def update_site(site: Site, values: dict) -> None:
 
 def create_named(model, site: Site, values: dict):
     """Create a season, room or party of ``site``; its name is unique within the site."""
+    lock(db.session, Site, site.id)
     _unique(model, "name", values["name"], site_id=site.id)
     obj = model(site_id=site.id)
     _assign(obj, values)
@@ -52,11 +56,14 @@ def create_named(model, site: Site, values: dict):
 
 
 def update_named(obj, values: dict) -> None:
+    lock(db.session, Site, obj.site_id)
     _unique(type(obj), "name", values["name"], exclude_id=obj.id, site_id=obj.site_id)
     _assign(obj, values)
 
 
 def update_season(season: Season, values: dict) -> None:
+    lock(db.session, Season, season.id)
+    db.session.refresh(season, ["theme_weeks"])
     outside = [w for w in season.theme_weeks
                if w.starts_on < values["start_date"] or w.ends_on > values["end_date"]]
     if outside:
@@ -66,6 +73,8 @@ def update_season(season: Season, values: dict) -> None:
 
 
 def _check_theme_week(season: Season, values: dict, exclude_id: int | None = None) -> None:
+    lock(db.session, Season, season.id)
+    db.session.refresh(season, ["theme_weeks"])  # as committed now, under the lock
     if values["starts_on"] < season.start_date or values["ends_on"] > season.end_date:
         raise FormError("starts_on", _("A theme week must lie within the season (%(start)s – %(end)s).",
                                        start=season.start_date.isoformat(), end=season.end_date.isoformat()))

@@ -93,3 +93,28 @@ def test_the_language_is_kept_on_the_account(client, db, login, make):
     assert client.post("/auth/language", data={"locale": "en"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(User, user.id).locale == "en"
+
+
+def test_one_invitation_link_sent_from_two_tabs_at_once_is_used_once(live_server, db, make):
+    """Real concurrent requests: both tabs passed the first check; the second is refused under the lock."""
+    from app.core.timeutil import utcnow
+    from tests.http import HttpClient, race
+
+    user = make.user("guardian", make.site(), password=None)
+    token = create_invitation(user, None, 72)
+    db.session.commit()
+    url = f"/auth/invite/{token}"
+    tabs = [HttpClient(live_server), HttpClient(live_server)]
+    for tab in tabs:
+        tab.page_tokens(url)
+    results = race([lambda tab=tab, pw=pw: tab.post(url, {"password": pw, "confirm": pw})
+                    for tab, pw in zip(tabs, ("firstpass1", "secondpass2"))])
+    statuses = sorted(r.status for r in results)
+    assert statuses == [303, 422], [getattr(r, "status", r) for r in results]
+    loser = next(r for r in results if r.status == 422)
+    assert "已被使用" in loser.text
+    db.session.expire_all()
+    invitation = db.session.query(Invitation).one()
+    assert invitation.used_at is not None and invitation.used_at <= utcnow()
+    winner = ("firstpass1", "secondpass2")[[r.status for r in results].index(303)]
+    assert db.session.get(User, user.id).check_password(winner)
