@@ -36,4 +36,8 @@ class UserForm(GrantForm):
     field_order = ("username", "display_name", "phone", "role", "site_id")
 
     def __iter__(self):
-        return iter([self[name] for name in (*self.field_order, "csrf_token") if name in self._fields])
+        return iter([self[name] for name in (*self.field_order, "csrf_token", "form_token") if name in self._fields])
+
+
+class InvitationForm(BaseForm):
+    """The "new invitation link" button: no fields, but a form token, so a double tap makes one link."""

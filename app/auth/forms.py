@@ -23,3 +23,6 @@ class SetPasswordForm(BaseForm):
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(_l("Current password"), validators=[required(), max_len(128)])
     field_order = ("current", "password", "confirm")
+
+    def __iter__(self):  # the current password first
+        return iter([self[name] for name in (*self.field_order, "csrf_token", "form_token") if name in self._fields])

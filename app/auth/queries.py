@@ -13,7 +13,7 @@ def user_for_session(user_id: int) -> User | None:
 
 
 def user_by_login(login: str) -> User | None:
-    login = login.strip()
+    """By user name (any case) or phone number (spaces and dashes ignored); the form has trimmed it."""
     digits = login.replace(" ", "").replace("-", "")
     return db.session.scalar(select(User).where(
         or_(func.lower(User.username) == login.lower(), User.phone == digits)))

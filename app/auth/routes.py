@@ -1,16 +1,24 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+"""Signing in and out, one's own password, invitations and the language. Every write goes through
+the one save path (``app.core.views.save``)."""
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, queries, services
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from app.core.htmx import redirect_after_post
 from app.core.permissions import PUBLIC, SIGNED_IN, requires
 from app.core.urls import safe_next
-from app.extensions import db, limiter
+from app.core.views import save
+from app.extensions import limiter
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _page(template: str, **context):
+    return make_response(render_template(template, **context))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -20,17 +28,14 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = queries.user_by_login(form.login.data)
-        if user is not None and user.active and user.check_password(form.password.data):
-            login_user(user)
-            session["locale"] = user.locale or session.get("locale")
-            services.record_login(user)
-            db.session.commit()
-            return redirect(safe_next(form.next.data) or url_for("main.dashboard"), 303)
-        form.password.errors.append(_("Wrong phone number, user name or password."))
-    status = 422 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+
+    def done(user):
+        login_user(user)
+        session["locale"] = user.locale or session.get("locale")
+        return redirect(safe_next(form.next.data) or url_for("main.dashboard"), 303)
+
+    return save(form, services.sign_in, done=done,
+                again=lambda: _page("auth/login.html", form=form))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -45,15 +50,9 @@ def logout():
 @requires(SIGNED_IN)
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append(_("The current password is wrong."))
-        else:
-            services.change_password(current_user, form.password.data)
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("main.dashboard"), 303)
-    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+    return save(form, lambda values: services.change_password(current_user, values, by=current_user),
+                done=lambda _result: redirect_after_post(url_for("main.dashboard"), notice=_("Your password has been changed.")),
+                again=lambda: _page("auth/password.html", form=form))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -66,24 +65,29 @@ def accept_invitation(token: str):
     except services.InvitationError as error:
         return render_template("auth/invitation_invalid.html", message=str(error)), 410
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        user = services.accept_invitation(invitation, form.password.data)
-        db.session.commit()
+
+    def done(user):
         if current_user.is_authenticated:
             logout_user()
         login_user(user)
-        flash(_("Welcome, %(name)s. Your password is set.", name=user.display_name), "success")
-        return redirect(url_for("main.dashboard"), 303)
-    return render_template("auth/invitation.html", form=form, invitation=invitation), 422 if form.errors else 200
+        return redirect_after_post(url_for("main.dashboard"), notice=_("Welcome, %(name)s. Your password is set.",
+                                                                        name=user.display_name))
+
+    return save(form, lambda values: services.accept_invitation(invitation, values), done=done,
+                again=lambda: _page("auth/invitation.html", form=form, invitation=invitation))
 
 
 @bp.route("/language", methods=["POST"])
 @requires(PUBLIC)
 def set_language():
+    """The language switch in every page's footer (a plain form without a form class): the choice
+    is kept in the session, and on the account when signed in."""
     locale = request.form.get("locale", "")
-    if locale in current_app.config["LANGUAGES"]:
-        session["locale"] = locale
-        if current_user.is_authenticated:
-            services.set_locale(current_user, locale)
-            db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("main.dashboard"), 303)
+    back = safe_next(request.form.get("next")) or url_for("main.dashboard")
+    if locale not in current_app.config["LANGUAGES"]:
+        return redirect(back, 303)
+    session["locale"] = locale
+    if not current_user.is_authenticated:
+        return redirect(back, 303)
+    return save(None, lambda _result: services.set_locale(current_user, locale, by=current_user),
+                done=lambda _result: redirect(back, 303), again=lambda: redirect(back, 303))

@@ -10,7 +10,7 @@ list in one query; render each with ``child_alert`` from ``templates/children/_a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -19,7 +19,6 @@ from app.children.models import (AuditEntry, Child, Consent, Enrolment, ErasureR
                                  ImportBatch, PickupPerson)
 from app.children.names import search_key
 from app.core.permissions import COORDINATOR
-from app.core.timeutil import LOCAL_TZ
 from app.extensions import db
 from app.sites.models import Season, Site
 
@@ -257,58 +256,3 @@ def managed_sites(user) -> list[Site]:
     if not user.is_admin:
         query = query.where(Site.id.in_(user.site_ids({COORDINATOR}) or {-1}))
     return list(db.session.scalars(query))
-
-
-# --- audit trail ----------------------------------------------------------------------------------
-@dataclass
-class AuditFilters:
-    user: str = ""
-    child_id: int | None = None
-    action: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-
-    @classmethod
-    def from_args(cls, args) -> AuditFilters:
-        from app.children.models import AUDIT_ACTIONS
-
-        def parse(value):
-            try:
-                return date.fromisoformat(value) if value else None
-            except ValueError:
-                return None
-
-        action = args.get("action", "")
-        return cls(user=args.get("user", "").strip()[:64], child_id=args.get("child", type=int),
-                   action=action if action in AUDIT_ACTIONS else "",
-                   date_from=parse(args.get("from", "")), date_to=parse(args.get("to", "")))
-
-    def args(self) -> dict:
-        out = {"user": self.user, "child": self.child_id, "action": self.action,
-               "from": self.date_from.isoformat() if self.date_from else None,
-               "to": self.date_to.isoformat() if self.date_to else None}
-        return {k: v for k, v in out.items() if v}
-
-
-def _utc_start(day: date) -> datetime:
-    """The UTC instant at which the local (Asia/Shanghai) day begins, naive like stored times."""
-    return datetime.combine(day, time.min, LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def audit_entries(filters: AuditFilters) -> Select:
-    from app.auth.models import User
-
-    query = (select(AuditEntry).options(selectinload(AuditEntry.user))
-             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
-    if filters.user:
-        query = query.where(AuditEntry.user_id.in_(select(User.id).where(or_(
-            User.username == filters.user, User.display_name == filters.user))))
-    if filters.child_id:
-        query = query.where(AuditEntry.child_id == filters.child_id)
-    if filters.action:
-        query = query.where(AuditEntry.action == filters.action)
-    if filters.date_from:
-        query = query.where(AuditEntry.at >= _utc_start(filters.date_from))
-    if filters.date_to:
-        query = query.where(AuditEntry.at < _utc_start(filters.date_to + timedelta(days=1)))
-    return query

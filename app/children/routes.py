@@ -1,5 +1,5 @@
 """Children and enrolment. Every page here needs SITE_MANAGE on the child's site (coordinators of
-that site and administrators); the audit trail needs ADMINISTER.
+that site and administrators); the audit trail's page is in the admin area.
 
 Every view that changes something goes through ``app.core.views.save`` (one commit, errors on their
 field or flashed for buttons). Reading a child's record, its guardians' phones, its health details,
@@ -17,14 +17,14 @@ from flask_login import current_user
 from app.children import bp, exports, importer, queries, services
 from app.children.forms import (ChildForm, ConsentForm, EnrolForm, EraseForm, GuardianForm, ImportForm,
                                 NewChildForm, PickupForm)
-from app.children.labels import ACTION_LABELS, GRADE_LABELS, SEX_LABELS, STATUS_LABELS
-from app.children.models import (AUDIT_ACTIONS, ENROLMENT_STATUSES, GRADES, Child, Enrolment, Guardian,
+from app.children.labels import GRADE_LABELS, SEX_LABELS, STATUS_LABELS
+from app.children.models import (ENROLMENT_STATUSES, GRADES, Child, Enrolment, Guardian,
                                  ImportBatch, PickupPerson)
 from app.children.notice import current_notice_text
 from app.core import audit, crud
 from app.core.htmx import redirect_after_post, render
 from app.core.pagination import paginate
-from app.core.permissions import ADMINISTER, COORDINATE, SITE_MANAGE, register_loader, requires
+from app.core.permissions import COORDINATE, SITE_MANAGE, register_loader, requires
 from app.core.timeutil import local_today, utcnow
 from app.core.views import save
 from app.extensions import db
@@ -357,14 +357,3 @@ def import_cancel(import_batch: ImportBatch):
                 done=lambda _result: redirect_after_post(start, notice=_("Import cancelled; nothing was saved."),
                                                          category="info"),
                 again=lambda: redirect_after_post(start))
-
-
-# --- audit trail ----------------------------------------------------------------------------------
-@bp.route("/audit")
-@requires(ADMINISTER)
-def audit_trail():
-    filters = queries.AuditFilters.from_args(request.args)
-    page = paginate(queries.audit_entries(filters), per_page=50)
-    return render("children/audit.html", "children/_audit_table.html", filters=filters, page=page,
-                  actions=AUDIT_ACTIONS, action_labels=ACTION_LABELS,
-                  page_url=url_for("children.audit_trail", **filters.args()))

@@ -274,7 +274,7 @@ def nav_items() -> list[dict]:
         ("volunteers.index", _l("Volunteers")),
         ("volunteers.me", _l("My volunteering")),
         ("children.index", _l("Children")),
-        ("children.audit_trail", _l("Audit trail")),
+        ("admin.audit_trail", _l("Audit trail")),
     ]
     return [dict(url=url_for(endpoint), label=label, active=request.endpoint == endpoint)
             for endpoint, label in items if can_visit(endpoint)]

@@ -2,23 +2,26 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from app.core.forms import BaseForm
-from wtforms import DecimalField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import NumberRange, ValidationError
 
-from app.core.forms import DateField, input_required, max_len, optional, required
+from app.core.forms import DateField, DecimalField, input_required, max_len, optional, required
 from app.resources.labels import DONATION_KIND_LABELS, USE_LABELS
 from app.resources.models import DONATION_KINDS, USES
 
 
 class MoneyField(DecimalField):
-    """An amount in yuan whose parse error is in the user's language."""
+    """An amount in yuan (full-width digits accepted, bounded, never NaN or infinite) whose
+    messages are in the user's language."""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
-        except ValueError:
+        except ValueError as error:
             self.data = None
-            raise ValueError(_l("Enter an amount, e.g. 1200 or 35.50.")) from None
+            if str(error) == str(_l("Enter a number.")):
+                raise ValueError(_l("Enter an amount, e.g. 1200 or 35.50.")) from None
+            raise
 
 
 def _money(maximum: int = 10_000_000):
@@ -48,7 +51,7 @@ class DonationForm(BaseForm):
             raise ValidationError(_l("Choose the party the donation came from."))
 
     def validate_item(self, field):
-        if self.kind.data == "in_kind" and not (field.data or "").strip():
+        if self.kind.data == "in_kind" and not field.data:
             raise ValidationError(_l("Say what was given."))
 
 

@@ -1,20 +1,21 @@
+"""Donations in cash or kind, their use, and the five-party ledger of a season."""
 from decimal import Decimal
 
-from flask import flash, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.errors import FormError
 from app.core.htmx import redirect_after_post, render
-from app.core.permissions import SITE_MANAGE, SITE_VIEW, can, register_loader, requires
-from app.core.timeutil import local_today
 from app.core.pagination import paginate
-from app.extensions import db
+from app.core.permissions import SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
+from app.core.timeutil import local_today
+from app.core.views import save
 from app.resources import bp, queries, services
 from app.resources.forms import AllocationForm, DonationForm
 from app.resources.labels import DONATION_KIND_LABELS, USE_LABELS
 from app.resources.models import Donation
 from app.sites.models import Season, Site
+from app.sites.queries import current_season
 
 register_loader("donation_id", Donation, lambda d: d.site_id)
 
@@ -29,16 +30,11 @@ def labels():
     return dict(donation_kind_labels=DONATION_KIND_LABELS, use_labels=USE_LABELS)
 
 
-def _field_error(form, error: FormError) -> None:
-    db.session.rollback()
-    getattr(form, error.field).errors.append(error.message)
-
-
 def _donations_context(site, form=None):
     page = paginate(queries.donations_of(site))
     form = form or DonationForm(formdata=None, parties=queries.parties_of(site.id), received_on=local_today())
     used = queries.used_by_donation(list(page.items))
-    return dict(site=site, page=page, form=form, can_manage=can(SITE_MANAGE, site.id), used=used,
+    return dict(site=site, page=page, form=form, can_manage=can_visit("resources.record_donation", site_id=site), used=used,
                 seasons=queries.seasons_for_ledger(site.id))
 
 
@@ -52,40 +48,32 @@ def donations(site: Site):
 @requires(SITE_MANAGE)
 def record_donation(site: Site):
     form = DonationForm(parties=queries.parties_of(site.id))
-    if form.validate():
-        try:
-            donation = services.record_donation(site, form.data, current_user)
-        except FormError as error:
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Donation recorded."), "success")
-            return redirect_after_post(url_for("resources.donation", donation_id=donation.id))
-    return render("resources/donations.html", status=422, **_donations_context(site, form))
+    return save(form, lambda values: services.record_donation(site, values, by=current_user), once=True,
+                done=lambda donation: redirect_after_post(url_for("resources.donation", donation_id=donation.id),
+                                                          notice=_("Donation recorded.")),
+                again=lambda: render("resources/donations.html", **_donations_context(site, form)))
+
+
+def _donation_page(donation, form=None):
+    return render("resources/donation.html", site=donation.party.site, can_manage=can_visit("resources.allocate", donation_id=donation),
+                  form=form or AllocationForm(formdata=None, used_on=local_today()),
+                  **queries.donation_page(donation))
 
 
 @bp.route("/donations/<int:donation_id>")
 @requires(SITE_VIEW)
 def donation(donation: Donation):
-    return render("resources/donation.html", site=donation.party.site, can_manage=can(SITE_MANAGE, donation.site_id),
-                  form=AllocationForm(formdata=None, used_on=local_today()), **queries.donation_page(donation))
+    return _donation_page(donation)
 
 
 @bp.route("/donations/<int:donation_id>/allocations", methods=["POST"])
 @requires(SITE_MANAGE)
 def allocate(donation: Donation):
     form = AllocationForm()
-    if form.validate():
-        try:
-            services.allocate(donation, form.data, current_user)
-        except FormError as error:
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Use recorded."), "success")
-            return redirect_after_post(url_for("resources.donation", donation_id=donation.id))
-    return render("resources/donation.html", status=422, site=donation.party.site, can_manage=True, form=form,
-                  **queries.donation_page(donation))
+    return save(form, lambda values: services.allocate(donation, values, by=current_user), once=True,
+                done=lambda _allocation: redirect_after_post(url_for("resources.donation", donation_id=donation.id),
+                                                             notice=_("Use recorded.")),
+                again=lambda: _donation_page(donation, form))
 
 
 @bp.route("/seasons/<int:season_id>/ledger")
@@ -98,12 +86,9 @@ def ledger(season: Season):
 @bp.route("/sites/<int:site_id>/ledger")
 @requires(SITE_VIEW)
 def site_ledger(site: Site):
-    from flask import redirect
-
-    seasons = queries.seasons_for_ledger(site.id)
-    if not seasons:
+    """The ledger of the site's current season (the one rule: ``current_season``)."""
+    season = current_season(site.id)
+    if season is None:
         flash(_("Add a season first; the ledger is kept per season."), "info")
         return redirect(url_for("sites.season_list", site_id=site.id))
-    today = local_today()
-    current = next((s for s in seasons if s.start_date <= today), seasons[-1])
-    return redirect(url_for("resources.ledger", season_id=current.id))
+    return redirect(url_for("resources.ledger", season_id=season.id))

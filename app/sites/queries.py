@@ -3,16 +3,14 @@ from __future__ import annotations
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
-from app.core.permissions import AUDITOR, COORDINATOR
+from app.core.permissions import SITE_VIEW, where_visible
 from app.extensions import db
 from app.sites.models import PARTY_KINDS, Party, Room, Season, Site, ThemeWeek
 
 
 def sites_for(user, show_archived: bool = False) -> Select:
-    """Sites the user may see in the staff area: all for an administrator, else their own."""
-    query = select(Site).order_by(Site.name)
-    if not user.is_admin:
-        query = query.where(Site.id.in_(user.site_ids({COORDINATOR, AUDITOR}) or {-1}))
+    """Sites the user may see in the staff area (where they hold SITE_VIEW; every site for an administrator)."""
+    query = select(Site).where(where_visible(Site.id, user, SITE_VIEW)).order_by(Site.name)
     if not show_archived:
         query = query.where(Site.archived_at.is_(None))
     return query
@@ -53,13 +51,17 @@ def site_overview(site: Site) -> dict:
     return counts
 
 
-def current_seasons(site_ids: set[int] | None) -> list[Season]:
-    """Seasons not archived, newest first, with their sites, for the dashboard."""
-    query = (select(Season).options(selectinload(Season.site)).where(Season.archived_at.is_(None))
-             .order_by(Season.start_date.desc()))
+def current_seasons(site_ids: set[int] | None, per_site: int = 3) -> list[Season]:
+    """The newest ``per_site`` seasons (not archived) of each site in ``site_ids`` (None: every site),
+    newest first, with their sites, for the dashboard (one query)."""
+    rank = func.row_number().over(partition_by=Season.site_id, order_by=(Season.start_date.desc(), Season.id.desc()))
+    ranked = select(Season.id, rank.label("rank")).where(Season.archived_at.is_(None))
     if site_ids is not None:
-        query = query.where(Season.site_id.in_(site_ids or {-1}))
-    return list(db.session.scalars(query.limit(20)))
+        ranked = ranked.where(Season.site_id.in_(site_ids or {-1}))
+    ranked = ranked.subquery()
+    query = (select(Season).options(selectinload(Season.site)).join(ranked, ranked.c.id == Season.id)
+             .where(ranked.c.rank <= per_site).order_by(Season.start_date.desc(), Season.id.desc()))
+    return list(db.session.scalars(query))
 
 
 # --- the season a page means when it names none -----------------------------------------------------
@@ -89,3 +91,20 @@ def current_season(site_id: int, today=None) -> Season | None:
 
     seasons = db.session.scalars(select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None)))
     return pick_current_season(list(seasons), today or local_today())
+
+
+# --- names for the audit trail (app.core.audit.describe_all) ---------------------------------------
+def _names(model, ids: set[int]) -> dict[int, str]:
+    return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
+
+
+def site_names(ids: set[int]) -> dict[int, str]:
+    return _names(Site, ids)
+
+
+def season_names(ids: set[int]) -> dict[int, str]:
+    return _names(Season, ids)
+
+
+def party_names(ids: set[int]) -> dict[int, str]:
+    return _names(Party, ids)

@@ -1,9 +1,12 @@
-"""Writes for sites, seasons, theme weeks, rooms and parties. Services flush; views commit."""
+"""Writes for sites, seasons, theme weeks, rooms and parties. Services lock the row their rule reads
+(the site for a name unique within it, the season for its theme weeks) and flush; the save path
+(``app.core.views.save``, through ``app.core.crud``) commits."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core.db import lock
 from app.core.errors import FormError
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -20,9 +23,8 @@ def _unique(model, field: str, value: str, exclude_id: int | None = None, **scop
 
 
 def _assign(obj, values: dict) -> None:
+    """Copy the form's values (already trimmed and cleaned by the form) onto ``obj``."""
     for key, value in values.items():
-        if isinstance(value, str):
-            value = value.strip()
         setattr(obj, key, value)
 
 
@@ -31,7 +33,7 @@ def toggle_archived(obj) -> None:
 
 
 def create_site(_parent, values: dict) -> Site:
-    _unique(Site, "name", values["name"].strip())
+    _unique(Site, "name", values["name"])
     site = Site()
     _assign(site, values)
     db.session.add(site)
@@ -39,13 +41,14 @@ def create_site(_parent, values: dict) -> Site:
 
 
 def update_site(site: Site, values: dict) -> None:
-    _unique(Site, "name", values["name"].strip(), exclude_id=site.id)
+    _unique(Site, "name", values["name"], exclude_id=site.id)
     _assign(site, values)
 
 
 def create_named(model, site: Site, values: dict):
     """Create a season, room or party of ``site``; its name is unique within the site."""
-    _unique(model, "name", values["name"].strip(), site_id=site.id)
+    lock(db.session, Site, site.id)
+    _unique(model, "name", values["name"], site_id=site.id)
     obj = model(site_id=site.id)
     _assign(obj, values)
     db.session.add(obj)
@@ -53,11 +56,14 @@ def create_named(model, site: Site, values: dict):
 
 
 def update_named(obj, values: dict) -> None:
-    _unique(type(obj), "name", values["name"].strip(), exclude_id=obj.id, site_id=obj.site_id)
+    lock(db.session, Site, obj.site_id)
+    _unique(type(obj), "name", values["name"], exclude_id=obj.id, site_id=obj.site_id)
     _assign(obj, values)
 
 
 def update_season(season: Season, values: dict) -> None:
+    lock(db.session, Season, season.id)
+    db.session.refresh(season, ["theme_weeks"])
     outside = [w for w in season.theme_weeks
                if w.starts_on < values["start_date"] or w.ends_on > values["end_date"]]
     if outside:
@@ -67,6 +73,8 @@ def update_season(season: Season, values: dict) -> None:
 
 
 def _check_theme_week(season: Season, values: dict, exclude_id: int | None = None) -> None:
+    lock(db.session, Season, season.id)
+    db.session.refresh(season, ["theme_weeks"])  # as committed now, under the lock
     if values["starts_on"] < season.start_date or values["ends_on"] > season.end_date:
         raise FormError("starts_on", _("A theme week must lie within the season (%(start)s – %(end)s).",
                                        start=season.start_date.isoformat(), end=season.end_date.isoformat()))

@@ -4,10 +4,26 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import re
+
 import pytest
 
 from app.core.timeutil import local_today
 from app.resources.models import Allocation, Donation
+from tests.http import HttpClient, race
+
+
+def cell(html: str, row_testid: str, label: str) -> str:
+    """The text of the cell labelled ``label`` in the table row ``data-testid=row_testid``."""
+    row = re.search(rf'<tr data-testid="{re.escape(row_testid)}">(.*?)</tr>', html, re.S)
+    assert row, f"no row {row_testid}"
+    found = re.search(rf'<t[dh][^>]*data-label="{re.escape(label)}"[^>]*>(.*?)</t[dh]>', row.group(1), re.S)
+    assert found, f"no cell {label} in row {row_testid}"
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def balance(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html.split('data-testid="balance">', 1)[1].split("</dd>", 1)[0]).strip()
 
 
 @pytest.fixture
@@ -30,7 +46,7 @@ def test_coordinator_records_a_donation_and_its_use(client, db, login, world, ch
         "used_for": "materials", "value_yuan": "450.50", "used_on": "2025-07-12", "note": "三年级"})
     assert response.status_code == 303
     page = client.get(f"/donations/{donation.id}").get_data(as_text=True)
-    assert "149.50" in page and "练习本" in page
+    assert balance(page) == "149.50" and "练习本" in page
 
     client.post("/auth/language", data={"locale": "en"})
     too_much = client.post(f"/donations/{donation.id}/allocations", data={
@@ -43,7 +59,58 @@ def test_coordinator_records_a_donation_and_its_use(client, db, login, world, ch
         "used_for": "prizes", "value_yuan": "149.50", "used_on": "2025-07-20"}).status_code == 303
     assert db.session.query(Allocation).count() == 2
     listing = client.get(f"/sites/{world.site.id}/donations").get_data(as_text=True)
-    assert "0.00" in listing
+    assert cell(listing, f"donation-{donation.id}", "Left (yuan)") == "0.00"  # the page is in English now
+    assert cell(listing, f"donation-{donation.id}", "Value (yuan)") == "600.00"
+    assert balance(client.get(f"/donations/{donation.id}").get_data(as_text=True)) == "0.00"
+
+
+def test_the_left_column_is_the_value_minus_what_was_used(client, db, login, make, world, charity):
+    """Each donation's row shows what is left of it, not its full value (and not another row's use)."""
+    used = make.donation(world.site, charity, "1000", season=world.season)
+    untouched = make.donation(world.site, charity, "300", season=world.season)
+    db.session.add_all([Allocation(donation_id=used.id, used_for="meals", value_yuan=Decimal("250.25"),
+                                   used_on=date(2025, 7, 11)),
+                        Allocation(donation_id=used.id, used_for="prizes", value_yuan=Decimal("49.75"),
+                                   used_on=date(2025, 7, 12))])
+    db.session.commit()
+    login(client, world.users["auditor"])
+    listing = client.get(f"/sites/{world.site.id}/donations").get_data(as_text=True)
+    assert cell(listing, f"donation-{used.id}", "价值（元）") == "1,000.00"
+    assert cell(listing, f"donation-{used.id}", "余额（元）") == "700.00"
+    assert cell(listing, f"donation-{untouched.id}", "余额（元）") == "300.00"
+    page = client.get(f"/donations/{used.id}").get_data(as_text=True)
+    assert balance(page) == "700.00"
+
+
+def test_a_double_sent_form_records_one_donation_and_one_use(client, db, login, world, charity):
+    login(client, world.users["coordinator"])
+    data = {"party_id": charity.id, "kind": "cash", "value_yuan": "500", "received_on": "2025-07-10",
+            "form_token": "same-rendered-form"}
+    first = client.post(f"/sites/{world.site.id}/donations", data=data)
+    second = client.post(f"/sites/{world.site.id}/donations", data=data)
+    assert first.status_code == second.status_code == 303 and second.location == first.location
+    assert db.session.query(Donation).count() == 1
+    donation = db.session.query(Donation).one()
+    use = {"used_for": "meals", "value_yuan": "100", "used_on": "2025-07-11", "form_token": "same-use-form"}
+    assert client.post(f"/donations/{donation.id}/allocations", data=use).status_code == 303
+    assert client.post(f"/donations/{donation.id}/allocations", data=use).status_code == 303
+    assert db.session.query(Allocation).count() == 1
+
+
+def test_two_uses_sent_at_once_never_spend_more_than_was_given(live_server, db, make, world, charity):
+    """Two coordinators each record a use of 600 of a 1,000 donation at the same moment: one is
+    saved, the other is told what is left (real concurrent requests, SQLite and PostgreSQL)."""
+    donation = make.donation(world.site, charity, "1000", season=world.season)
+    second = make.user("coordinator", world.site, username="coordinator2")
+    clients = [HttpClient(live_server).login(world.users["coordinator"]), HttpClient(live_server).login(second)]
+    url = f"/donations/{donation.id}/allocations"
+    tokens = [c.page_tokens(f"/donations/{donation.id}")[1] for c in clients]
+    results = race([lambda c=c, t=t: c.post(url, {"used_for": "meals", "value_yuan": "600", "used_on": "2025-07-11",
+                                                  "form_token": t}) for c, t in zip(clients, tokens)])
+    assert sorted(r.status for r in results) == [303, 422], [getattr(r, "status", r) for r in results]
+    assert "400.00" in next(r.text for r in results if r.status == 422)
+    db.session.expire_all()
+    assert [a.value_yuan for a in db.session.query(Allocation)] == [Decimal("600.00")]
 
 
 @pytest.mark.parametrize("values,message", [
@@ -85,11 +152,15 @@ def test_the_ledger_shows_the_five_parties(client, db, login, make, world, chari
     make.room(world.site, "二楼学习室", capacity=30)
     login(client, world.auditor if hasattr(world, "auditor") else world.users["auditor"])
     html = client.get(f"/seasons/{world.season.id}/ledger").get_data(as_text=True)
-    volunteer_row = html[html.index('data-testid="ledger-volunteer"'):][:800]
-    assert "湖州师范学院青年志愿者服务队" in volunteer_row and "3" in volunteer_row
-    community_row = html[html.index('data-testid="ledger-community"'):][:800]
-    assert "800.00" in community_row and "2" in community_row
-    assert "5,000.00" in html and "5,800.00" in html
+    assert cell(html, "ledger-volunteer", "参与方") == "湖州师范学院青年志愿者服务队"
+    contribution = cell(html, "ledger-volunteer", "投入")
+    assert re.search(r"\b3(\.0)?\b", contribution) and "1" in contribution, contribution  # 3 approved hours, 1 volunteer
+    assert "6" not in contribution  # the pending 3 hours do not count
+    assert cell(html, "ledger-community", "捐赠（元）") == "800.00"
+    assert re.search(r"\b2\b", cell(html, "ledger-community", "投入"))  # two rooms (the world's and this one)
+    assert cell(html, "ledger-charity", "捐赠（元）") == "5,000.00"
+    total = html.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+    assert "<strong>5,800.00</strong>" in total
     assert "<svg" in html and 'class="bar"' in html
     assert client.get(f"/sites/{world.site.id}/ledger").status_code == 302
 
