@@ -17,6 +17,7 @@ from wtforms.fields.core import UnboundField
 from app.config import BASE_DIR
 from app.core import forms as core_forms
 from tests.core.routes import endpoint_rules, fill, route_values
+from tests.core.test_render_sql import RenderWatch
 from tests.core.test_permissions import ALLOWED, EXPECTED_NEED
 
 HOSTILE = ["a\x00b", "\x0b\x0c\x1b", "x" * 10_000, "99999999999999999999999999", "9999-12-31", "１２３",
@@ -111,27 +112,31 @@ def test_hostile_form_values_never_answer_500(app, db, make, login, world):
     form_fields = _form_fields()
     names = set(form_fields) | _template_names() | _code_names()
     posts = [(e, r) for e, r, m in endpoint_rules(app, methods=("POST",))]
-    posts.sort(key=lambda er: (bool(LAST.search(er[0])), er[1]))
+    posts.sort(key=lambda er: ("erase" in er[0], bool(LAST.search(er[0])), er[1]))  # erasing a child: last
 
     failures = []
-    for endpoint, rule in posts:
-        need = EXPECTED_NEED.get(endpoint)
-        url = fill(rule, values)
-        client = app.test_client()
-        if "admin" in ALLOWED.get(need, ()) and need != "public":
-            login(client, world.users["admin"])
-        csrf = client.csrf_token()
-        bodies = [(repr(v[:20]), {n: v for n in names}) for v in HOSTILE]
-        bodies.append(("plausible", {n: _plausible(n, form_fields.get(n), world, values) for n in names}))
-        bodies.append(("plausible, huge ids", {**bodies[-1][1], **{n: "99999999999999999999999999"
-                                                                   for n in names if n.endswith("_id")}}))
-        for label, body in bodies:
-            body = {**body, "csrf_token": csrf}
-            for headers in ({}, {"HX-Request": "true"}) if label in HTMX_TOO else ({},):
-                status, error = _send(client, "POST", url, data=body, headers=headers)
-                if status >= 500:
-                    failures.append(f"POST {rule} [{label}{' htmx' if headers else ''}] -> {status} {error}")
-                    break
+    with RenderWatch(app) as watch:  # a refused form is rendered again: without SQL too
+        for endpoint, rule in posts:
+            need = EXPECTED_NEED.get(endpoint)
+            url = fill(rule, values)
+            client = app.test_client()
+            if "admin" in ALLOWED.get(need, ()) and need != "public":
+                login(client, world.users["admin"])
+            csrf = client.csrf_token()
+            bodies = [(repr(v[:20]), {n: v for n in names}) for v in HOSTILE]
+            bodies.append(("plausible", {n: _plausible(n, form_fields.get(n), world, values) for n in names}))
+            bodies.append(("plausible, huge ids", {**bodies[-1][1], **{n: "99999999999999999999999999"
+                                                                       for n in names if n.endswith("_id")}}))
+            for label, body in bodies:
+                body = {**body, "csrf_token": csrf}
+                for headers in ({}, {"HX-Request": "true"}) if label in HTMX_TOO else ({},):
+                    watch.rendering.clear()
+                    watch.where = f"POST {rule} [{label}{' htmx' if headers else ''}]"
+                    status, error = _send(client, "POST", url, data=body, headers=headers)
+                    if status >= 500:
+                        failures.append(f"POST {rule} [{label}{' htmx' if headers else ''}] -> {status} {error}")
+                        break
+    failures += [f"template ran SQL: {template}: {hits[0]}" for template, hits in sorted(watch.found.items())]
     assert not failures, "\n".join(failures)
 
 
