@@ -230,3 +230,25 @@ def test_htmx_post_without_csrf_token_is_refused(client, db, login, world):
                            headers={"HX-Request": "true"}, no_csrf=True)
     assert response.status_code == 400
     assert db.session.query(Room).count() == before
+
+
+# --- ids from form bodies -------------------------------------------------------------------------
+@pytest.mark.parametrize("raw", ["99999999999999999999999999", "2147483648", "999999999999999999", "-1", "1.5",
+                                 "abc", "1\x00"])
+def test_ids_from_a_form_body_that_cannot_be_keys_are_refused_with_a_message(app, db, world, raw):
+    from app.core.ids import objects_in_site
+
+    with app.test_request_context("/"), pytest.raises(FormError) as refused:
+        objects_in_site(Room, [str(world.room.id), raw], world.site.id)
+    assert refused.value.field == "ids"
+
+
+def test_ids_from_a_form_body_are_checked_against_the_site(app, db, make, world):
+    from app.core.ids import objects_in_site
+
+    other_room = make.room(world.other_site, "别处的房间")
+    full_width = str(world.room.id).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    with app.test_request_context("/"):
+        assert objects_in_site(Room, [full_width, str(world.room.id)], world.site.id) == [world.room]
+        with pytest.raises(FormError):
+            objects_in_site(Room, [str(world.room.id), str(other_room.id)], world.site.id)

@@ -81,8 +81,8 @@ def test_no_template_runs_sql(app, db, make, login, world):
             login(clients[role], world.users[role])
     rendered = 0
     with RenderWatch(app) as watch:
-        for endpoint, rule, _ in endpoint_rules(app, methods=("GET",)):
-            url = fill(rule, values)
+        urls = [fill(rule, values) for _, rule, _ in endpoint_rules(app, methods=("GET",))]
+        for url in [*urls, "/no-such-page", "/children/999999"]:  # error pages render the layout too
             for role, client in clients.items():
                 for headers in ({}, {"HX-Request": "true"}):
                     watch.rendering.clear()  # a template that raised never sent template_rendered
