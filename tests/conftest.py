@@ -217,26 +217,60 @@ def browser():
         browser.close()
 
 
+# A refused form answers 422 by design (htmx swaps the form with its messages in place); Chromium
+# still logs every 4xx fetch as a console error. Any other status (a missing asset, a 500) counts.
+_EXPECTED_STATUS = "the server responded with a status of 422"
+
+
+def _watch_console(page) -> list[str]:
+    """Console errors (CSP violations included: Chromium reports them there) and uncaught page errors."""
+    errors: list[str] = []
+
+    def on_console(msg):
+        if msg.type == "error" and _EXPECTED_STATUS not in msg.text:
+            errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.console_errors = errors
+    return errors
+
+
+def _no_console_errors(request, errors: list[str]) -> None:
+    """Fail the test (at teardown) on any console error, unless the test failed already."""
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed:
+        assert errors == [], "console errors in the browser:\n" + "\n".join(errors)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(request, browser, live_server):
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10000)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors
+    errors = _watch_console(page)
     yield page
     context.close()
+    _no_console_errors(request, errors)
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
+def phone_page(request, browser, live_server):
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 360, "height": 740},
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10000)
+    errors = _watch_console(page)
     yield page
     context.close()
+    _no_console_errors(request, errors)
 
 
 def browser_sign_in(page, user, password: str = factories.PASSWORD):

@@ -1,8 +1,8 @@
 """Reading what arrives in URLs, once, at the edge: path integers that fit the database, and
 query-string values (numbers, dates, text) that are bounded or ignored, never a 500.
 
-- ``int`` path segments (``/children/<int:child_id>``) above 2**63 - 1 are a 404 (``BoundedInt``,
-  installed as the app's ``int`` converter).
+- ``int`` path segments (``/children/<int:child_id>``) above 2**31 - 1 (the largest key of an
+  ``integer`` column on PostgreSQL) are a 404 (``BoundedInt``, installed as the app's ``int`` converter).
 - ``arg_int("page", 1, minimum=1, maximum=10_000)``, ``arg_date("from")``, ``arg_text("q", 60)``
   read ``request.args``: an unreadable or out-of-range value is treated as absent.
 """
@@ -15,14 +15,15 @@ from werkzeug.routing import IntegerConverter
 
 from app.core.forms import MAX_DATE, MIN_DATE, ascii_digits, clean_line
 
-BIGINT_MAX = 2**63 - 1
+KEY_MAX = 2**31 - 1  # primary keys are INTEGER columns (PostgreSQL: 32 bits)
 
 
 class BoundedInt(IntegerConverter):
-    """Werkzeug's ``int`` converter limited to what a database key can hold (else 404)."""
+    """Werkzeug's ``int`` converter limited to what a database key can hold (else 404): a larger id
+    would make PostgreSQL refuse the query ("integer out of range") and answer 500."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=BIGINT_MAX if max is None else max,
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=KEY_MAX if max is None else max,
                          signed=signed)
 
 

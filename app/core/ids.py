@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.core.args import KEY_MAX
 from app.core.errors import FormError
 from app.core.forms import ascii_digits
 from app.extensions import db
@@ -19,13 +20,14 @@ MAX_IDS = 1000
 
 
 def parse_ids(values, field: str = "ids", *, limit: int = MAX_IDS) -> list[int]:
-    """Whole positive numbers below 2**63, duplicates dropped, in the order given."""
+    """Whole positive numbers a key can hold (INTEGER: up to 2**31 - 1; a larger one would make
+    PostgreSQL refuse the query), duplicates dropped, in the order given."""
     out: list[int] = []
     for value in values if isinstance(values, (list, tuple)) else [values]:
         text = ascii_digits(str(value)).strip()
         if not text:
             continue
-        if not text.isdigit() or len(text) > 18:
+        if not text.isdigit() or len(text) > 10 or int(text) > KEY_MAX:
             raise FormError(field, _("The selection could not be read. Reload the page and try again."))
         number = int(text)
         if number not in out:

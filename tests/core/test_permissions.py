@@ -1,7 +1,10 @@
-"""Every endpoint × every role: the access rule each view declares is the one enforced.
+"""Every endpoint × every role: each view declares the need this table expects, and the walk
+enforces the table's need, not the view's.
 
-The expectations below are written independently of app/core/permissions.py: a new route without
-a declared need, or with a need this table does not know, fails here.
+The table below is the test's own: it is written independently of app/core/permissions.py and of
+the views. Loosening ``@requires`` on one view (say, hours review to SITE_VIEW so an auditor could
+approve) fails twice: the declared need differs from the table, and the walk finds the auditor
+let in. A new endpoint without an entry fails with a message that says to add one.
 """
 from __future__ import annotations
 
@@ -9,9 +12,8 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
-from app.sites.models import ThemeWeek
+from tests.core.routes import ROLES_IN_ORDER, endpoint_rules, fill, route_values
 
-ROLES_IN_ORDER = ["anonymous", "volunteer", "guardian", "auditor", "other_coordinator", "coordinator", "admin"]
 EVERYONE = set(ROLES_IN_ORDER)
 ALLOWED = {
     "public": EVERYONE,
@@ -20,83 +22,177 @@ ALLOWED = {
     "staff": {"admin", "coordinator", "auditor", "other_coordinator"},
     "site.view": {"admin", "coordinator", "auditor"},
     "site.manage": {"admin", "coordinator"},
-    # the volunteer's own objects: the "volunteer" user owns those filled into the URLs below
+    # the volunteer's own objects: the "volunteer" user owns those filled into the URLs (routes.py)
     "volunteer.own": {"admin", "coordinator", "volunteer"},
     "volunteer.self": {"volunteer"},
     "coordinate": {"admin", "coordinator", "other_coordinator"},
 }
 
+# The audit trail moves from the children area to admin (same URL /audit, same need): exactly one
+# of these two endpoints exists, before and after that change.
+AUDIT_TRAIL_ENDPOINTS = ("children.audit_trail", "admin.audit_trail")
 
-def _endpoints():
-    app = create_app(TestConfig("sqlite://"))
-    rules = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            rules.append(pytest.param(rule.endpoint, rule.rule, method, id=f"{method} {rule.rule}"))
-    return rules
+EXPECTED_NEED = {
+    # admin
+    "admin.audit_trail": "administer",
+    "admin.add_grant": "administer",
+    "admin.invite": "administer",
+    "admin.remove_grant": "administer",
+    "admin.toggle_active": "administer",
+    "admin.user": "administer",
+    "admin.users": "administer",
+    # auth
+    "auth.accept_invitation": "public",
+    "auth.change_password": "signed_in",
+    "auth.login": "public",
+    "auth.logout": "signed_in",
+    "auth.set_language": "public",
+    # children
+    "children.audit_trail": "administer",
+    "children.child_detail": "site.manage",
+    "children.child_edit": "site.manage",
+    "children.child_enrol": "site.manage",
+    "children.child_erase": "site.manage",
+    "children.child_export": "site.manage",
+    "children.child_list": "site.manage",
+    "children.child_new": "site.manage",
+    "children.consent": "site.manage",
+    "children.enrolment_decide": "site.manage",
+    "children.enrolment_withdraw": "site.manage",
+    "children.guardian_archive": "site.manage",
+    "children.guardian_create": "site.manage",
+    "children.guardian_edit": "site.manage",
+    "children.guardian_list": "site.manage",
+    "children.guardian_row": "site.manage",
+    "children.import_cancel": "site.manage",
+    "children.import_confirm": "site.manage",
+    "children.import_preview": "site.manage",
+    "children.import_start": "site.manage",
+    "children.import_template": "coordinate",
+    "children.index": "coordinate",
+    "children.pickup_archive": "site.manage",
+    "children.pickup_create": "site.manage",
+    "children.pickup_edit": "site.manage",
+    "children.pickup_list": "site.manage",
+    "children.pickup_row": "site.manage",
+    "children.promote": "site.manage",
+    "children.roster": "site.manage",
+    "children.roster_export": "site.manage",
+    # main
+    "main.dashboard": "signed_in",
+    "main.healthz": "public",
+    "main.index": "public",
+    # resources
+    "resources.allocate": "site.manage",
+    "resources.donation": "site.view",
+    "resources.donations": "site.view",
+    "resources.ledger": "site.view",
+    "resources.record_donation": "site.manage",
+    "resources.site_ledger": "site.view",
+    # sites
+    "sites.overview": "site.view",
+    "sites.party_archive": "site.manage",
+    "sites.party_create": "site.manage",
+    "sites.party_edit": "site.manage",
+    "sites.party_list": "site.view",
+    "sites.party_row": "site.view",
+    "sites.room_archive": "site.manage",
+    "sites.room_create": "site.manage",
+    "sites.room_edit": "site.manage",
+    "sites.room_list": "site.view",
+    "sites.room_row": "site.view",
+    "sites.season_archive": "site.manage",
+    "sites.season_create": "site.manage",
+    "sites.season_edit": "site.manage",
+    "sites.season_list": "site.view",
+    "sites.season_row": "site.view",
+    "sites.site_archive": "administer",
+    "sites.site_create": "administer",
+    "sites.site_edit": "administer",
+    "sites.site_list": "staff",
+    "sites.site_row": "site.view",
+    "sites.theme_week_archive": "site.manage",
+    "sites.theme_week_create": "site.manage",
+    "sites.theme_week_edit": "site.manage",
+    "sites.theme_week_list": "site.view",
+    "sites.theme_week_row": "site.view",
+    # volunteers
+    "volunteers.accept": "site.manage",
+    "volunteers.add_check": "site.manage",
+    "volunteers.applications": "site.manage",
+    "volunteers.archive_profile": "site.manage",
+    "volunteers.certificate_pdf": "volunteer.own",
+    "volunteers.certificates": "site.view",
+    "volunteers.correct": "site.manage",
+    "volunteers.decline": "site.manage",
+    "volunteers.due": "site.view",
+    "volunteers.edit_profile": "site.manage",
+    "volunteers.home": "volunteer.own",
+    "volunteers.hours": "volunteer.own",
+    "volunteers.index": "staff",
+    "volunteers.invite": "site.manage",
+    "volunteers.issue_certificate": "volunteer.own",
+    "volunteers.join": "public",
+    "volunteers.log_hours": "volunteer.own",
+    "volunteers.me": "volunteer.self",
+    "volunteers.profile_list": "site.view",
+    "volunteers.queue": "site.manage",
+    "volunteers.record_training": "site.manage",
+    "volunteers.review": "site.manage",
+    "volunteers.settings": "site.manage",
+    "volunteers.totals": "volunteer.own",
+    "volunteers.training_kind_archive": "site.manage",
+    "volunteers.training_kind_create": "site.manage",
+    "volunteers.training_kind_edit": "site.manage",
+    "volunteers.training_kind_list": "site.view",
+    "volunteers.training_kind_row": "site.view",
+    "volunteers.trainings": "site.view",
+    "volunteers.verify": "public",
+    "volunteers.void_certificate": "site.manage",
+}
 
 
-def test_every_view_declares_a_known_need(app):
+def _app():
+    return create_app(TestConfig("sqlite://"))
+
+
+def _walk_params():
+    return [pytest.param(endpoint, rule, method, id=f"{method} {rule}")
+            for endpoint, rule, method in endpoint_rules(_app())]
+
+
+def test_every_endpoint_has_an_expected_need(app):
+    endpoints = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    missing = {endpoint: rule for endpoint, rule in endpoints.items() if endpoint not in EXPECTED_NEED}
+    assert not missing, (
+        "endpoints without an entry in EXPECTED_NEED (tests/core/test_permissions.py): "
+        + ", ".join(f"{endpoint} ({rule})" for endpoint, rule in sorted(missing.items()))
+        + " — add each with the need it should have")
+    audit = [endpoint for endpoint in AUDIT_TRAIL_ENDPOINTS if endpoint in endpoints]
+    assert len(audit) == 1, f"exactly one audit trail endpoint expected, found {audit}"
+    assert endpoints[audit[0]] == "/audit"
+    stale = set(EXPECTED_NEED) - set(endpoints) - set(AUDIT_TRAIL_ENDPOINTS)
+    assert not stale, f"EXPECTED_NEED names endpoints the app no longer has: {sorted(stale)}"
+    assert set(EXPECTED_NEED.values()) <= set(ALLOWED)
+
+
+def test_every_view_declares_the_expected_need(app):
+    wrong = {}
     for endpoint, view in app.view_functions.items():
-        if endpoint == "static":
-            continue
-        need = getattr(view, "access_need", None)
-        assert need in ALLOWED, f"{endpoint} declares no known access need (found {need!r})"
+        if endpoint == "static" or endpoint not in EXPECTED_NEED:
+            continue  # a missing entry is reported by the test above
+        declared = getattr(view, "access_need", None)
+        if declared != EXPECTED_NEED[endpoint]:
+            wrong[endpoint] = (declared, EXPECTED_NEED[endpoint])
+    assert not wrong, "views whose @requires differs from EXPECTED_NEED (declared, expected): " + ", ".join(
+        f"{endpoint}: {pair}" for endpoint, pair in sorted(wrong.items()))
 
 
-def _volunteer_values(make, world) -> dict:
-    """Volunteer and resource objects on the world's site, owned by its "volunteer" user."""
-    from datetime import date
-
-    profile = make.volunteer_profile(world.users["volunteer"], world.site)
-    entry = make.hour_entry(profile, date(2025, 7, 8), season=world.season)
-    make.hour_entry(profile, date(2025, 7, 9), status="approved", season=world.season)
-    make.volunteer_settings(world.site)
-    certificate = make.certificate(profile, date(2025, 7, 7), date(2025, 7, 31))
-    return {"profile_id": profile.id, "hour_entry_id": entry.id, "certificate_id": certificate.id,
-            "number": certificate.number, "application_id": make.application(world.site).id,
-            "training_kind_id": make.training_kind(world.site).id,
-            "donation_id": make.donation(world.site, world.party).id}
-
-
-def _children_values(make, world) -> dict:
-    """A child of the world's site with consent, an application, guardian, pickup and an import."""
-    from app.children.models import ImportBatch, PickupPerson
-    from app.core.timeutil import utcnow
-    from app.extensions import db
-    from datetime import timedelta
-
-    child = make.child(world.site, "张三", allergies="花生")
-    make.consent(child)
-    enrolment = make.enrolment(child, world.season, status="applied")
-    pickup = PickupPerson(child_id=child.id, name="李四", relation="舅舅", phone="13900000000")
-    batch = ImportBatch(site_id=world.site.id, payload={"rows": [], "total": 0, "valid": 0},
-                        created_at=utcnow(), expires_at=utcnow() + timedelta(hours=1))
-    db.session.add_all([pickup, batch])
-    db.session.commit()
-    return {"child_id": child.id, "guardian_id": child.guardians[0].id, "pickup_id": pickup.id,
-            "enrolment_id": enrolment.id, "import_batch_id": batch.id}
-
-
-@pytest.mark.parametrize("endpoint,rule,method", _endpoints())
+@pytest.mark.parametrize("endpoint,rule,method", _walk_params())
 def test_route_by_role(app, db, make, login, world, endpoint, rule, method):
-    target = make.user("volunteer", world.site, username="target")
-    week = ThemeWeek(season_id=world.season.id, title="安全周", starts_on=world.season.start_date,
-                     ends_on=world.season.start_date)
-    db.session.add(week)
-    db.session.commit()
-    values = {"site_id": world.site.id, "season_id": world.season.id, "room_id": world.room.id,
-              "party_id": world.party.id, "theme_week_id": week.id, "user_id": target.id,
-              "grant_id": target.grants[0].id, "token": "not-a-token"}
-    values.update(_volunteer_values(make, world))
-    values.update(_children_values(make, world))
-    url = rule
-    for name, value in values.items():
-        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
-    assert "<" not in url, f"test does not know how to fill {url}"
-    need = app.view_functions[endpoint].access_need
+    assert endpoint in EXPECTED_NEED, f"{endpoint} ({rule}) has no entry in EXPECTED_NEED: add it"
+    need = EXPECTED_NEED[endpoint]  # the table's need, never the view's
+    url = fill(rule, route_values(db, make, world))
 
     for role in ROLES_IN_ORDER:
         client = app.test_client()
@@ -113,7 +209,7 @@ def test_route_by_role(app, db, make, login, world, endpoint, rule, method):
         elif role == "anonymous":
             assert status == 302 and "/auth/login" in response.location, f"anonymous {url} -> {status}"
         else:
-            assert status == 403, f"{role} should be refused {method} {url}, got {status}"
+            assert status == 403, f"{role} should be refused {method} {url} (needs {need}), got {status}"
 
 
 def test_object_of_another_site_is_refused(app, make, login, world):
