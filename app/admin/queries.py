@@ -8,7 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.core.args import BIGINT_MAX, arg_choice, arg_date, arg_int, arg_text
+from app.core.args import KEY_MAX, arg_choice, arg_date, arg_int, arg_text
 from app.core.models import AUDIT_ACTIONS, AuditEntry
 from app.core.timeutil import LOCAL_TZ
 from app.extensions import db
@@ -44,7 +44,7 @@ class AuditFilters:
 
     @classmethod
     def from_request(cls) -> AuditFilters:
-        return cls(user=arg_text("user", 64), child_id=arg_int("child", None, minimum=1, maximum=BIGINT_MAX),
+        return cls(user=arg_text("user", 64), child_id=arg_int("child", None, minimum=1, maximum=KEY_MAX),
                    action=arg_choice("action", AUDIT_ACTIONS), date_from=arg_date("from"), date_to=arg_date("to"))
 
     def args(self) -> dict:
