@@ -8,7 +8,7 @@ from htmx_flask import make_response as htmx_response
 
 from app.config import BASE_DIR, Config
 from app.core.urls import safe_next
-from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, htmx, install_fast_gettext, limiter, login_manager, migrate
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -27,6 +27,7 @@ def create_app(config: object | None = None) -> Flask:
     init_errors(app)
     init_security_headers(app)
     init_templates(app)
+    init_static(app)
     init_cli(app)
     return app
 
@@ -41,6 +42,7 @@ def init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    install_fast_gettext(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -156,6 +158,13 @@ def init_templates(app: Flask) -> None:
         if response.status_code < 400:
             flush_reads()
         return response
+
+
+def init_static(app: Flask) -> None:
+    """Versioned static URLs (``static_url``), served by WhiteNoise with gzip (app/core/static.py)."""
+    from app.core.static import init_static as init
+
+    init(app)
 
 
 def init_cli(app: Flask) -> None:
