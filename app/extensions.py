@@ -64,6 +64,35 @@ def install_fast_gettext(app) -> None:
     )
 
 
+def cache_wtforms_catalogs() -> None:
+    """Flask-WTF reads WTForms' own message catalogue (``wtforms.mo``) from disk on every request
+    that builds a form (``babel.support.Translations.load``: locale normalising, file search, parse).
+    Keep one per locale for the process; the request's locale still picks which one."""
+    import flask_wtf.i18n as wtf_i18n
+    from babel import support
+    from flask import current_app, request
+    from flask_babel import get_locale
+    from wtforms.i18n import messages_path
+
+    if getattr(wtf_i18n._get_translations, "cached_per_locale", False):
+        return
+    catalogs: dict[str, object] = {}
+
+    def _get_translations():
+        if not request or "babel" not in current_app.extensions:
+            return None
+        locale = get_locale()
+        key = str(locale)
+        translations = catalogs.get(key)
+        if translations is None:
+            translations = catalogs[key] = support.Translations.load(messages_path(), [locale],
+                                                                     domain="wtforms")
+        return translations
+
+    _get_translations.cached_per_locale = True
+    wtf_i18n._get_translations = _get_translations
+
+
 # Objects stay loaded after the one commit of a request, so the page rendered after it runs no SQL.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()

@@ -75,10 +75,10 @@ class RoleGrant(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="grants")
-    # Only the administration pages show a grant's site: loaded with the grants there (one SELECT for
-    # all of them, from the identity map when the page already holds the sites), never on the
-    # per-request load of the signed-in user (``user_for_session`` leaves it unloaded).
-    site: Mapped["Site | None"] = relationship(lazy="selectin")  # noqa: F821
+    # Only the administration pages show a grant's site, and they load the active sites (for the grant
+    # form) before rendering, so the lazy load is answered from the identity map. Not joined: the
+    # rules need site ids only, and the signed-in user is loaded on every request.
+    site: Mapped["Site | None"] = relationship()  # noqa: F821
 
 
 class Invitation(db.Model):

@@ -21,7 +21,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +96,18 @@ def init_static(app: Flask) -> None:
     root = Path(app.static_folder)
     versions = Versions(root, watch=app.debug)
 
+    urls: dict[tuple, str] = {}
+
     def static_url(filename: str) -> str:
         version = versions(filename)
-        if version is None:
-            return url_for("static", filename=filename)
-        return url_for("static", filename=filename, **{VERSION_ARG: version})
+        key = (request.script_root if request else "", filename, version)
+        url = urls.get(key)
+        if url is None:
+            if len(urls) > 1000:  # script roots come from the server; never let them grow this
+                urls.clear()
+            values = {VERSION_ARG: version} if version else {}
+            url = urls[key] = url_for("static", filename=filename, **values)
+        return url
 
     app.jinja_env.globals["static_url"] = static_url
     if app.debug or not app.config.get("STATIC_WHITENOISE", True):
