@@ -53,15 +53,50 @@ def request_translations():
 
 
 def install_fast_gettext(app) -> None:
-    """Jinja's ``_``/``gettext``/``ngettext``/``pgettext``/``npgettext`` resolving the translations
-    once per request (same newstyle semantics as Flask-Babel installs: autoescape, ``%`` formatting)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-    )
+    """Jinja's ``_``/``gettext``/``ngettext``/``pgettext``/``npgettext``, resolving the translations
+    once per request and called directly: Jinja's newstyle wrappers (what Flask-Babel installs) go
+    through ``_`` -> ``context.resolve("gettext")`` -> ``context.call(wrapper)`` ->
+    ``context.call(lambda)`` -> Flask-Babel's lookup for every string. Same semantics: the result is
+    Markup when autoescaping, and always ``%``-formatted with the keyword arguments (``num`` for the
+    plural forms, ``context`` for the p-forms)."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        rv = request_translations().ugettext(__string)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        rv = request_translations().ungettext(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_context
+    def pgettext(__context, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        rv = request_translations().upgettext(__string_ctx, __string)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_context
+    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        rv = request_translations().unpgettext(__string_ctx, __singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext,
+                                 npgettext=npgettext)
 
 
 def cache_wtforms_catalogs() -> None:

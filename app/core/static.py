@@ -83,6 +83,7 @@ def precompress(root: Path) -> list[Path]:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gz-")
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
+            os.chmod(tmp, stat.st_mode & 0o777)  # as readable as the file (mkstemp makes it 0600)
             os.utime(tmp, (stat.st_atime, stat.st_mtime))
             os.replace(tmp, gz)
             written.append(gz)
