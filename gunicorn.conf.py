@@ -16,7 +16,7 @@ wsgi_app = "wsgi:app"
 bind = os.environ.get("HUHANG_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "sync"
-preload_app = True
+preload_app = os.environ.get("HUHANG_PRELOAD", "1") != "0"  # 0: only to measure what it saves
 timeout = 60  # a certificate batch or an import may take a while; the proxy's timeout should be longer
 graceful_timeout = 30
 # Only the proxy on this host may tell us the original scheme and client address.

@@ -122,6 +122,23 @@ def static_check(port: int, cookie: str) -> list[tuple[str, str, str, int, int]]
     return rows
 
 
+def memory_check(env: dict, district) -> dict[str, float]:
+    """Proportional set size (MiB) of the gunicorn master + 3 workers once every worker has answered
+    pinyin searches (pypinyin loaded), with the app preloaded in the master (gunicorn.conf.py) and
+    without (HUHANG_PRELOAD=0)."""
+    if not (ROOT / "gunicorn.conf.py").exists():
+        return {}
+    out = {}
+    for preload in ("1", "0"):
+        with gunicorn("wsgi:app", {**env, "HUHANG_PRELOAD": preload}, 3, config=True) as port:
+            master = gunicorn.master_pid
+            cookie = {"Cookie": signed_in_cookie(port, district.coordinator_login, district.password)}
+            worker_cpu_per_request(port, master, f"/sites/{district.site_id}/children?q=zhang", 90,
+                                   threads=6, headers=cookie)
+            out["preload" if preload == "1" else "no_preload"] = pss_mib([master, *worker_pids(master)])
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -139,7 +156,7 @@ def main() -> int:
         todo = pages(district)
         cpu: dict[str, list[float]] = {key: [] for key, *_ in todo}
         cpu["hello"] = []
-        memory = {}
+        ratios: dict[str, list[float]] = {key: [] for key, *_ in todo}
         with gunicorn("bench.hello:app", env, WORKERS) as hello_port:
             hello_master = gunicorn.master_pid
             with gunicorn("bench.probe:app", env, WORKERS, config=True) as port:
@@ -149,22 +166,28 @@ def main() -> int:
                 for key, _label, path, signed_in in todo:
                     sizes[key] = sized_count(port, master, path, cookie if signed_in else None, args.seconds)
                 for round_ in range(args.rounds):
-                    cpu["hello"].append(worker_cpu_per_request(hello_port, hello_master, "/", sizes["hello"]))
                     for key, _label, path, signed_in in todo:
-                        cpu[key].append(worker_cpu_per_request(port, master, path, sizes[key],
-                                                               headers=cookie if signed_in else None))
-                    print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1] * 1000:.2f}" for k, v in cpu.items()),
+                        # the bare route right before each page: the ratio is taken within the same
+                        # minute, so a machine busy with other work shifts both alike
+                        hello = worker_cpu_per_request(hello_port, hello_master, "/", sizes["hello"])
+                        page = worker_cpu_per_request(port, master, path, sizes[key],
+                                                      headers=cookie if signed_in else None)
+                        cpu["hello"].append(hello)
+                        cpu[key].append(page)
+                        ratios[key].append(page / hello)
+                    print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.1f}×" for k, v in ratios.items()),
                           flush=True)
                 statics = static_check(port, cookie["Cookie"])
-                memory["app"] = pss_mib([master, *worker_pids(master)])
+        memory = memory_check(env, district)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
 
     ms = {key: statistics.median(values) * 1000 for key, values in cpu.items()}
+    ratio = {key: statistics.median(values) for key, values in ratios.items()}
     base = ms["hello"]
-    result = dict(label=args.label, machine=machine(), hello_ms=base, ms=ms, counts=counts,
+    result = dict(label=args.label, machine=machine(), hello_ms=base, ms=ms, ratio=ratio, counts=counts,
                   children=district.children, hour_entries=district.hour_entries, sites=district.sites,
-                  memory_pss_mib=memory.get("app"))
+                  memory_pss_mib=memory)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1), encoding="utf-8")
     before = json.loads(Path(args.before).read_text(encoding="utf-8")) if args.before else None
@@ -175,7 +198,9 @@ def main() -> int:
              f"{district.sites} sites, {district.children:,} children, {district.hour_entries:,} hour entries "
              f"(bench/district.py), SQLite; gunicorn 2 sync workers, 4 client threads; {machine()}. "
              f"Baseline: a bare Flask route (bench/hello.py) served the same way, "
-             f"{base:.2f} ms of worker CPU per request in this run. SQL statements: one test-client pass.", ""]
+             f"{base:.2f} ms of worker CPU per request in this run (median), measured right before each page; "
+             f"the ratio is the median over the rounds of page / bare route. SQL statements: one "
+             f"test-client pass.", ""]
     head = "| page | CPU ms / request | × bare route | SQL |"
     rule = "|---|---:|---:|---:|"
     if before:
@@ -183,24 +208,26 @@ def main() -> int:
         rule += "---:|---:|---:|"
     lines += [head, rule]
     for key, label, path, _signed_in in todo:
-        row = f"| {label} | {ms[key]:.2f} | {ms[key] / base:.1f} | {counts.get(key, '–')} |"
+        row = f"| {label} | {ms[key]:.2f} | {ratio[key]:.1f} | {counts.get(key, '–')} |"
         if before:
-            b_ms = before["ms"].get(key)
-            if b_ms:
-                b_ratio = b_ms / before["hello_ms"]
+            b_ratio = before.get("ratio", {}).get(key)
+            if b_ratio:
                 row += (f" {b_ratio:.1f} | {before['counts'].get(key, '–')} | "
-                        f"{(ms[key] / base) / b_ratio - 1:+.0%} |")
+                        f"{ratio[key] / b_ratio - 1:+.0%} |")
             else:
                 row += " – | – | – |"
         lines.append(row)
-    fixed = ms["signed_in"] - base
-    lines += ["", f"Fixed cost of a signed-in page (empty signed-in page − bare route): **{fixed:.2f} ms** of "
-              f"worker CPU" + (f" (before: {before['ms']['signed_in'] - before['hello_ms']:.2f} ms)."
-                               if before and "signed_in" in before["ms"] else ".")]
-    if memory.get("app"):
-        lines += ["", f"Memory after the run (master + {WORKERS} workers, proportional set size): "
-                      f"{memory['app']:.0f} MiB" + (f" (before: {before['memory_pss_mib']:.0f} MiB)."
-                                                    if before and before.get("memory_pss_mib") else ".")]
+    fixed = (ratio["signed_in"] - 1) * base
+    lines += ["", f"Fixed cost of a signed-in page (empty signed-in page − bare route, at this run's bare-route "
+              f"CPU): **{fixed:.2f} ms** of worker CPU, {ratio['signed_in']:.1f}× the bare route"
+              + (f" (before: {before['ratio']['signed_in']:.1f}×, i.e. "
+                 f"{(before['ratio']['signed_in'] - 1) * base:.2f} ms at this run's bare-route CPU)."
+                 if before and "signed_in" in before.get("ratio", {}) else ".")]
+    if memory:
+        lines += ["", f"Memory of gunicorn (master + 3 workers, proportional set size, after every worker "
+                      f"answered pinyin searches): {memory['preload']:.0f} MiB with the app loaded once in the "
+                      f"master before the fork (`preload_app`, gunicorn.conf.py), {memory['no_preload']:.0f} MiB "
+                      f"with each worker loading its own (HUHANG_PRELOAD=0)."]
     lines += ["", "Static files linked from a signed-in page (answered by WhiteNoise before Flask):", "",
               "| URL | Cache-Control | gzip | bytes | gzip bytes |", "|---|---|---|---:|---:|"]
     for url, cache, encoding, plain, zipped in statics:
