@@ -32,6 +32,7 @@ def create_app(config: object | None = None) -> Flask:
     init_templates(app)
     init_static(app)
     init_cli(app)
+    init_proxy(app)
     return app
 
 
@@ -179,6 +180,16 @@ def init_static(app: Flask) -> None:
     from app.core.static import init_static as init
 
     init(app)
+
+
+def init_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies: the client's address and scheme from X-Forwarded-For/-Proto
+    (rate limits per client, not per proxy). Never without a proxy: clients could pick them."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def init_cli(app: Flask) -> None:

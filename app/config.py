@@ -66,6 +66,8 @@ class Config:
     STATIC_PRECOMPRESS = True  # (re)write missing or stale .gz beside app/static files at start-up
     STATIC_MAX_AGE = 60  # seconds, for unversioned /static/ URLs
     STATIC_VERSIONED_MAX_AGE = 31536000
+    # Proxies in front that set X-Forwarded-For/-Proto (README, production): 0 = trust none.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)

@@ -73,3 +73,17 @@ def test_static_files_are_answered_before_flask(app, client, count_queries):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert queries.count == 0
     assert client.get("/static/no-such-file.css").status_code == 404
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_it(database_uri):
+    from flask import request
+
+    from app import create_app
+    from app.config import TestConfig
+
+    for proxies, expected in ((0, "10.0.0.1"), (1, "203.0.113.7")):
+        app = create_app(TestConfig(database_uri, TRUSTED_PROXIES=proxies))
+        app.add_url_rule("/test/addr", "addr", lambda: f"{request.remote_addr} {request.scheme}")
+        response = app.test_client().get("/test/addr", environ_base={"REMOTE_ADDR": "10.0.0.1"}, headers={
+            "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+        assert response.get_data(as_text=True) == f"{expected} {'https' if proxies else 'http'}"
