@@ -29,6 +29,8 @@ errorlog = "-"
 
 def when_ready(server):
     """In the master, after the app is loaded and before any worker forks."""
+    if not server.cfg.preload_app:
+        return
     from app.children.names import name_pinyin
 
     name_pinyin("张三")  # loads pypinyin's dictionaries once, shared by every worker
