@@ -123,19 +123,19 @@ def static_check(port: int, cookie: str) -> list[tuple[str, str, str, int, int]]
 
 
 def memory_check(env: dict, district) -> dict[str, float]:
-    """Proportional set size (MiB) of the gunicorn master + 3 workers once every worker has answered
-    pinyin searches (pypinyin loaded), with the app preloaded in the master (gunicorn.conf.py) and
-    without (HUHANG_PRELOAD=0)."""
-    if not (ROOT / "gunicorn.conf.py").exists():
-        return {}
+    """Proportional set size (MiB) of the gunicorn master + 3 workers after 150 requests of /home
+    (shared pages split between the processes sharing them): with the app preloaded in the master
+    (gunicorn.conf.py) and without (HUHANG_PRELOAD=0); a tree without gunicorn.conf.py is measured
+    with gunicorn's defaults only."""
     out = {}
-    for preload in ("1", "0"):
+    modes = ("1", "0") if (ROOT / "gunicorn.conf.py").exists() else ("none",)
+    for preload in modes:
         with gunicorn("wsgi:app", {**env, "HUHANG_PRELOAD": preload}, 3, config=True) as port:
             master = gunicorn.master_pid
             cookie = {"Cookie": signed_in_cookie(port, district.coordinator_login, district.password)}
-            worker_cpu_per_request(port, master, f"/sites/{district.site_id}/children?q=zhang", 90,
-                                   threads=6, headers=cookie)
-            out["preload" if preload == "1" else "no_preload"] = pss_mib([master, *worker_pids(master)])
+            worker_cpu_per_request(port, master, "/home", 150, threads=6, headers=cookie)
+            out[{"1": "preload", "0": "no_preload", "none": "default"}[preload]] = pss_mib(
+                [master, *worker_pids(master)])
     return out
 
 
@@ -147,12 +147,16 @@ def main() -> int:
     parser.add_argument("--before", help="figures of an earlier run (its --json), shown beside")
     parser.add_argument("--label", default="", help="what this run measures (e.g. a commit)")
     parser.add_argument("--write", action="store_true", help="write the table into docs/PERFORMANCE.md")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory check (prints it)")
     args = parser.parse_args()
 
     instance = Path(tempfile.mkdtemp(prefix="huhang-bench-"))
     env = instance_env(instance)
     try:
         district, counts = build(instance)
+        if args.memory_only:
+            print(json.dumps(memory_check(env, district)))
+            return 0
         todo = pages(district)
         cpu: dict[str, list[float]] = {key: [] for key, *_ in todo}
         cpu["hello"] = []
@@ -223,11 +227,13 @@ def main() -> int:
               + (f" (before: {before['ratio']['signed_in']:.1f}×, i.e. "
                  f"{(before['ratio']['signed_in'] - 1) * base:.2f} ms at this run's bare-route CPU)."
                  if before and "signed_in" in before.get("ratio", {}) else ".")]
-    if memory:
-        lines += ["", f"Memory of gunicorn (master + 3 workers, proportional set size, after every worker "
-                      f"answered pinyin searches): {memory['preload']:.0f} MiB with the app loaded once in the "
-                      f"master before the fork (`preload_app`, gunicorn.conf.py), {memory['no_preload']:.0f} MiB "
-                      f"with each worker loading its own (HUHANG_PRELOAD=0)."]
+    if memory.get("preload"):
+        lines += ["", f"Memory of gunicorn (master + 3 workers, proportional set size after 150 requests of "
+                      f"/home): {memory['preload']:.0f} MiB with the app loaded once in the master before the "
+                      f"fork (`preload_app`, gunicorn.conf.py), {memory['no_preload']:.0f} MiB with each worker "
+                      f"loading its own (HUHANG_PRELOAD=0)"
+                      + (f"; before: {before['memory_pss_mib']['default']:.0f} MiB (each worker imported pypinyin "
+                         f"at start-up)." if before and (before.get("memory_pss_mib") or {}).get("default") else ".")]
     lines += ["", "Static files linked from a signed-in page (answered by WhiteNoise before Flask):", "",
               "| URL | Cache-Control | gzip | bytes | gzip bytes |", "|---|---|---|---:|---:|"]
     for url, cache, encoding, plain, zipped in statics:
