@@ -47,7 +47,9 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# Static files, then a .gz beside each (WhiteNoise sends them to browsers that accept gzip).
 assets: $(HTMX) $(FONTS)
+	$(PY) -m whitenoise.compress --quiet --no-brotli app/static
 
 $(HTMX): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -75,3 +77,4 @@ bench: setup $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) node_modules $(HTMX) app/static/fonts app/translations/*/LC_MESSAGES/*.mo
+	find app/static -name '*.gz' -delete

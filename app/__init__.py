@@ -1,6 +1,8 @@
 """Huhang 护航: summer programmes for migrant workers' children."""
 from __future__ import annotations
 
+import pytz
+from babel import Locale
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -8,7 +10,8 @@ from htmx_flask import make_response as htmx_response
 
 from app.config import BASE_DIR, Config
 from app.core.urls import safe_next
-from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import (babel, cache_wtforms_catalogs, csrf, db, htmx, install_fast_gettext, limiter,
+                            login_manager, migrate)
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -33,7 +36,9 @@ def create_app(config: object | None = None) -> Flask:
     init_errors(app)
     init_security_headers(app)
     init_templates(app)
+    init_static(app)
     init_cli(app)
+    init_proxy(app)
     return app
 
 
@@ -46,7 +51,9 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: _TIMEZONE)
+    install_fast_gettext(app)
+    cache_wtforms_catalogs()
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -70,13 +77,23 @@ def init_extensions(app: Flask) -> None:
         return redirect(login_url)
 
 
-def select_locale() -> str:
+# Parsed once: Flask-Babel would otherwise run Locale.parse (which scans every known locale name)
+# on the string a selector returns, on every request.
+_LOCALES = {code: Locale.parse(code) for code in ("zh_CN", "en")}
+_TIMEZONE = pytz.timezone("Asia/Shanghai")
+
+
+def select_locale() -> Locale:
+    """The request's language: the signed-in user's choice, else the session's, else the browser's
+    (zh_CN by default). "zh_CN" or "en", as a parsed Locale."""
     languages = ("zh_CN", "en")
     if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+        return _LOCALES[current_user.locale]
     if session.get("locale") in languages:
-        return session["locale"]
-    return request.accept_languages.best_match(languages, default="zh_CN") if request else "zh_CN"
+        return _LOCALES[session["locale"]]
+    if request:
+        return _LOCALES[request.accept_languages.best_match(languages, default="zh_CN")]
+    return _LOCALES["zh_CN"]
 
 
 def init_blueprints(app: Flask) -> None:
@@ -162,6 +179,23 @@ def init_templates(app: Flask) -> None:
         if response.status_code < 400:
             flush_reads()
         return response
+
+
+def init_static(app: Flask) -> None:
+    """Versioned static URLs (``static_url``), served by WhiteNoise with gzip (app/core/static.py)."""
+    from app.core.static import init_static as init
+
+    init(app)
+
+
+def init_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies: the client's address and scheme from X-Forwarded-For/-Proto
+    (rate limits per client, not per proxy). Never without a proxy: clients could pick them."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def init_cli(app: Flask) -> None:

@@ -99,6 +99,14 @@ class Config:
     VOLUNTEER_DUE_SOON_DAYS = int(os.environ.get("VOLUNTEER_DUE_SOON_DAYS", "30"))
     PASSWORD_HASH_METHOD = "scrypt"
     TEMPLATES_AUTO_RELOAD = False
+    # Static files (app/core/static.py): served by WhiteNoise in front of Flask; `static_url()` adds
+    # ?v=<content hash>, and a request with the current hash may be cached for a year.
+    STATIC_WHITENOISE = True
+    STATIC_PRECOMPRESS = True  # (re)write missing or stale .gz beside app/static files at start-up
+    STATIC_MAX_AGE = 60  # seconds, for unversioned /static/ URLs
+    STATIC_VERSIONED_MAX_AGE = 31536000
+    # Proxies in front that set X-Forwarded-For/-Proto (README, production): 0 = trust none.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)

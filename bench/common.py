@@ -44,21 +44,106 @@ def prepare_demo_instance() -> Path:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict, workers: int = 2):
+def gunicorn(app_spec: str, env: dict, workers: int = 2, *, config: bool = False):
+    """Serve ``app_spec`` with gunicorn on a free port; yields the port (``.pid`` of the master in
+    ``gunicorn.master_pid``). ``config=True``: with the production settings, ``-c gunicorn.conf.py``."""
     port = free_port()
-    proc = subprocess.Popen([VENV_BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", app_spec], cwd=ROOT, env=env)
+    command = [VENV_BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    if config and (ROOT / "gunicorn.conf.py").exists():
+        command += ["-c", "gunicorn.conf.py"]
+    else:  # gunicorn would read ./gunicorn.conf.py by itself
+        command += ["-c", str(ROOT / "bench" / "gunicorn_bare.conf.py")]
+    proc = subprocess.Popen([*command, app_spec], cwd=ROOT, env=env)
+    gunicorn.master_pid = proc.pid
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                     break
             except OSError:
                 time.sleep(0.1)
+        # every worker up (post_worker_init done) before anything is measured
+        for _ in range(300):
+            if len(worker_pids(proc.pid)) >= workers:
+                break
+            time.sleep(0.1)
         yield port
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=20)
+
+
+# --- worker CPU, read from /proc (Linux) -------------------------------------------------------------
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat_fields(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as fh:
+        text = fh.read()
+    return text[text.rindex(")") + 2:].split()  # fields after "pid (comm)"
+
+
+def worker_pids(master: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(_stat_fields(int(entry))[1]) == master:
+                    pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return sorted(pids)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of ``pids`` so far."""
+    total = 0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def pss_mib(pids: list[int]) -> float:
+    """Proportional set size of ``pids`` (shared pages split between the processes sharing them)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+def worker_cpu_per_request(port: int, master: int, path: str, count: int, *, threads: int = 4,
+                           headers: dict | None = None, expect: int = 200) -> float:
+    """Seconds of worker CPU (all workers of ``master``) per request, over ``count`` requests of
+    ``path`` sent by ``threads`` clients."""
+    pids = worker_pids(master)
+    lock = threading.Lock()
+    left = [count]
+    failures = []
+
+    def client():
+        while True:
+            with lock:
+                if left[0] <= 0:
+                    return
+                left[0] -= 1
+            response, _ = request(port, path, headers=headers)
+            if response.status != expect:
+                failures.append(response.status)
+
+    before = cpu_seconds(pids)
+    pool = [threading.Thread(target=client) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    after = cpu_seconds(pids)
+    if failures:
+        raise AssertionError(f"{path}: {len(failures)} responses not {expect} (e.g. {failures[0]})")
+    return (after - before) / count
 
 
 def request(port: int, path: str, method: str = "GET", body: str | None = None, headers: dict | None = None):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHES = [
-    ["bench/bench_login.py"],
+    ["bench/bench_login.py", "--write"],
     ["bench/bench_pdf_fonts.py", "--write"],
     ["bench/bench_children.py", "--write"],
     ["bench/bench_volunteers.py", "--write"],

@@ -75,7 +75,10 @@ class RoleGrant(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="grants")
-    site: Mapped["Site | None"] = relationship(lazy="joined")  # noqa: F821
+    # Only the administration pages show a grant's site, and they load the active sites (for the grant
+    # form) before rendering, so the lazy load is answered from the identity map. Not joined: the
+    # rules need site ids only, and the signed-in user is loaded on every request.
+    site: Mapped["Site | None"] = relationship()  # noqa: F821
 
 
 class Invitation(db.Model):

@@ -1,7 +1,8 @@
 """Pinyin of children's names for search: "zhang", "zhangsan" and "zs" all find 张三."""
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
+# pypinyin's dictionaries take ~55 MiB: imported on first use, not by every process that imports the
+# app (gunicorn.conf.py imports it once in the master, before the workers fork, to share them).
 
 # Surnames read differently from the character's everyday reading (pypinyin has no surname mode).
 SURNAME_READINGS = {
@@ -17,6 +18,8 @@ def name_pinyin(name: str) -> tuple[str, str]:
     name = "".join(name.split())
     if not name:
         return "", ""
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: list(chars))
     if name[0] in SURNAME_READINGS and len(syllables) >= 1:
         syllables[0] = SURNAME_READINGS[name[0]]

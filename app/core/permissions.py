@@ -276,5 +276,8 @@ def nav_items() -> list[dict]:
         ("children.index", _l("Children")),
         ("admin.audit_trail", _l("Audit trail")),
     ]
+    # can_visit(endpoint) for URLs without objects, with the user resolved once (not per item)
+    user = current_user._get_current_object()
     return [dict(url=url_for(endpoint), label=label, active=request.endpoint == endpoint)
-            for endpoint, label in items if can_visit(endpoint)]
+            for endpoint, label in items
+            if (need := need_of(endpoint)) is not None and _allowed(need, Access(), user)]

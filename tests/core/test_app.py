@@ -1,6 +1,8 @@
 """What every page shares: security headers, CSRF, errors in both languages, htmx conventions."""
 from __future__ import annotations
 
+import re
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -107,3 +109,98 @@ def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
     assert (tmp_path / "secret_key").read_text().strip() == first
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     assert Config().SECRET_KEY == "from-the-environment"
+
+
+# --- what every signed-in page costs (issue 7) ------------------------------------------------------
+def _empty_signed_in_page(app):
+    """A bare signed-in page (base.html, nothing of its own): what every page pays."""
+    from flask import render_template
+    from flask_login import login_required
+
+    template = app.jinja_env.from_string('{% extends "base.html" %}{% block content %}{% endblock %}')
+    app.add_url_rule("/test/empty", "test_empty", login_required(lambda: render_template(template)))
+
+
+def test_signed_in_page_loads_the_user_and_roles_in_one_query(app, client, login, world, count_queries):
+    _empty_signed_in_page(app)
+    login(client, world.users["coordinator"])
+    client.get("/test/empty")
+    with count_queries() as queries:
+        html = client.get("/test/empty").get_data(as_text=True)
+    assert queries.count == 1, queries.statements
+    assert "JOIN sites" not in queries.statements[0].replace("\n", " ")
+    # the navigation is the coordinator's (from the roles loaded in that one query), in Chinese
+    assert ">儿童</a>" in html and ">志愿者</a>" in html
+    assert "/admin/users" not in html
+
+
+def test_a_removed_role_counts_on_the_next_request(app, client, db, login, world):
+    from app.auth.models import RoleGrant
+
+    coordinator = world.users["coordinator"]
+    login(client, coordinator)
+    assert client.get(f"/sites/{world.site.id}/seasons").status_code == 200
+    db.session.query(RoleGrant).filter_by(user_id=coordinator.id).delete()
+    db.session.commit()
+    assert client.get(f"/sites/{world.site.id}/seasons").status_code == 403
+
+
+def test_the_page_chrome_carries_one_csrf_token_for_its_forms_and_htmx(client, login, world):
+    login(client, world.users["coordinator"])
+    html = client.get("/home").get_data(as_text=True)
+    header = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+    chrome = html[:html.index('<main id="main"')]
+    assert re.findall(r'name="csrf_token" value="([^"]+)"', chrome) == [header, header]
+    response = client.post("/auth/logout", data={"csrf_token": header})
+    assert response.status_code in (302, 303)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_\-.]{20,}")  # CSRF and form tokens differ between renders
+
+
+def test_fast_translations_render_exactly_what_flask_babel_renders(app, client, login, world, monkeypatch):
+    """Templates call ``_()`` through callables that bind the catalogue once per request; pages come
+    out byte for byte as with Flask-Babel's own callables, in both languages."""
+    from flask_babel import get_translations
+    from jinja2.ext import _gettext_alias, _make_new_gettext, _make_new_ngettext
+
+    def pages() -> list[str]:
+        out = []
+        for url in ("/auth/login", "/home", f"/sites/{world.site.id}/seasons", "/admin/users", "/no-such-page"):
+            out.append(_TOKEN.sub("TOKEN", client.get(url).get_data(as_text=True)))
+        return out
+
+    login(client, world.users["admin"])
+    fast = {}
+    for locale in ("zh_CN", "en"):
+        client.post("/auth/language", data={"locale": locale})
+        fast[locale] = pages()
+    assert "儿童" in fast["zh_CN"][1] and "Children" in fast["en"][1]
+
+    globals_ = app.jinja_env.globals  # Flask-Babel's own: a catalogue lookup per string
+    monkeypatch.setitem(globals_, "gettext", _make_new_gettext(lambda s: get_translations().ugettext(s)))
+    monkeypatch.setitem(globals_, "ngettext", _make_new_ngettext(
+        lambda s, p, n: get_translations().ungettext(s, p, n)))
+    monkeypatch.setitem(globals_, "_", _gettext_alias)
+    for locale in ("zh_CN", "en"):
+        client.post("/auth/language", data={"locale": locale})
+        assert pages() == fast[locale]
+
+
+def test_a_language_forced_inside_a_request_is_used(app):
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext, refresh
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert gettext("Children") == "儿童"
+        assert render_template_string("{{ _('Children') }}") == "儿童"
+        with force_locale("en"):
+            assert gettext("Children") == "Children"
+            assert render_template_string("{{ _('Children') }}") == "Children"
+        assert gettext("Children") == "儿童"
+        from flask import session
+
+        session["locale"] = "en"
+        refresh()
+        assert render_template_string("{{ ngettext('%(num)d child', '%(num)d children', 2) }}") == "2 children"
+        assert gettext("Children") == "Children"

@@ -1,0 +1,2 @@
+"""No settings: gunicorn's defaults (for the bare baseline route; gunicorn would otherwise read
+./gunicorn.conf.py)."""
