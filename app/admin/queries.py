@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import User
+from app.auth.models import RoleGrant, User
 from app.core.args import KEY_MAX, arg_choice, arg_date, arg_int, arg_text
 from app.core.models import AUDIT_ACTIONS, AuditEntry
 from app.core.timeutil import LOCAL_TZ
@@ -20,12 +20,20 @@ def user_search() -> str:
 
 
 def users(search: str = "") -> Select:
-    query = select(User).options(selectinload(User.grants)).order_by(User.display_name, User.id)
+    query = (select(User).options(selectinload(User.grants).selectinload(RoleGrant.site))
+             .order_by(User.display_name, User.id))
     if search:
         like = f"%{search}%"
         query = query.where(or_(User.username.ilike(like), User.display_name.ilike(like),
                                 User.phone.ilike(like)))
     return query
+
+
+def grants_of(user: User) -> list[RoleGrant]:
+    """The user's roles with their sites, loaded now (the account page shows each role's site)."""
+    return list(db.session.scalars(select(RoleGrant).options(selectinload(RoleGrant.site))
+                                   .where(RoleGrant.user_id == user.id).order_by(RoleGrant.id)
+                                   .execution_options(populate_existing=True)))
 
 
 def active_sites() -> list[Site]:

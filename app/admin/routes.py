@@ -42,6 +42,7 @@ def users():
 
 
 def _user_context(user, grant_form=None, invitation_form=None, **extra):
+    queries.grants_of(user)  # roles and their sites loaded before the page renders
     return dict(user=user, grant_form=grant_form or GrantForm(formdata=None, sites=queries.active_sites()),
                 invitation_form=invitation_form or InvitationForm(formdata=None), **extra)
 
