@@ -57,7 +57,12 @@ def init_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    # "basic": a changed address marks the session non-fresh instead of ending it (a parent's phone
+    # changes networks), and the identifier reads the client address as ProxyFix set it from
+    # TRUSTED_PROXIES — never a client's own X-Forwarded-For. Sessions end for real through the
+    # account's session version (sign-out, password change).
+    login_manager.session_protection = "basic"
+    login_manager._session_identifier_generator = _session_identifier
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
 
@@ -65,7 +70,10 @@ def init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from app.auth.queries import user_for_session
 
-        return user_for_session(int(user_id))
+        user = user_for_session(int(user_id))
+        if user is None or session.get("sv") != user.session_version:
+            return None  # signed out elsewhere, or the password changed: this session has ended
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -81,6 +89,13 @@ def init_extensions(app: Flask) -> None:
 # on the string a selector returns, on every request.
 _LOCALES = {code: Locale.parse(code) for code in ("zh_CN", "en")}
 _TIMEZONE = pytz.timezone("Asia/Shanghai")
+
+
+def _session_identifier() -> str:
+    import hashlib
+
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{agent}".encode("utf-8", "replace")).hexdigest()
 
 
 def select_locale() -> Locale:
@@ -144,6 +159,13 @@ def init_security_headers(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user.is_authenticated:
+            # pages and files of a signed-in person (children's records, rosters, exports) are never
+            # kept by the browser or a proxy
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+            response.headers.pop("Last-Modified", None)
         return response
 
 

@@ -25,6 +25,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Sign-in protection (app.auth.services.sign_in): wrong passwords counted per account in the
+    # database (shared by every worker and machine), a short lock after too many; the session
+    # version ends every session of the account on sign-out and on a password change.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_since: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",

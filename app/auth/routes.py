@@ -29,9 +29,15 @@ def login():
         return redirect(url_for("main.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
 
-    def done(user):
-        login_user(user)
-        session["locale"] = user.locale or session.get("locale")
+    def done(attempt):
+        if attempt.problem:  # the attempt is counted (committed), the person sees why
+            form.add_error("password", attempt.problem)
+            response = _page("auth/login.html", form=form)
+            response.status_code = 422
+            return response
+        login_user(attempt.user)
+        session["sv"] = attempt.user.session_version
+        session["locale"] = attempt.user.locale or session.get("locale")
         return redirect(safe_next(form.next.data) or url_for("main.dashboard"), 303)
 
     return save(form, services.sign_in, done=done,
@@ -41,17 +47,26 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @requires(SIGNED_IN)
 def logout():
-    logout_user()
-    flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"), 303)
+    """Sign out here and everywhere: a session cookie copied before no longer works."""
+    def done(_version):
+        logout_user()
+        session.pop("sv", None)
+        flash(_("You have signed out."), "info")
+        return redirect(url_for("auth.login"), 303)
+
+    return save(None, lambda _values: services.end_sessions(current_user), done=done,
+                again=lambda: redirect(url_for("main.dashboard"), 303))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @requires(SIGNED_IN)
 def change_password():
     form = ChangePasswordForm()
-    return save(form, lambda values: services.change_password(current_user, values, by=current_user),
-                done=lambda _result: redirect_after_post(url_for("main.dashboard"), notice=_("Your password has been changed.")),
+    def done(_result):
+        session["sv"] = current_user.session_version  # this session stays; every other one ends
+        return redirect_after_post(url_for("main.dashboard"), notice=_("Your password has been changed."))
+
+    return save(form, lambda values: services.change_password(current_user, values, by=current_user), done=done,
                 again=lambda: _page("auth/password.html", form=form))
 
 
@@ -70,6 +85,7 @@ def accept_invitation(token: str):
         if current_user.is_authenticated:
             logout_user()
         login_user(user)
+        session["sv"] = user.session_version
         return redirect_after_post(url_for("main.dashboard"), notice=_("Welcome, %(name)s. Your password is set.",
                                                                         name=user.display_name))
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from app.auth import queries
@@ -20,14 +22,63 @@ class InvitationError(Exception):
     pass
 
 
-def sign_in(values: dict) -> User:
-    """The account named by the login form, when the password matches; notes the time of sign-in.
-    One message for an unknown name, a wrong password and a disabled account (no account probing)."""
+@dataclass
+class SignIn:
+    """What a sign-in attempt came to: the user, or the message to show (and nothing else)."""
+    user: User | None = None
+    problem: str | None = None
+
+
+def _wrong() -> str:
+    return _("Wrong phone number, user name or password.")
+
+
+def sign_in(values: dict, *, now: datetime | None = None) -> SignIn:
+    """Check a sign-in. Wrong passwords are counted per account in the database (every worker and
+    machine sees the same count): after LOGIN_FAILURES_PER_ACCOUNT within LOGIN_FAILURE_WINDOW_MINUTES
+    the account is locked for LOGIN_LOCK_MINUTES, and the message says how to get back in. The
+    attempt's count is kept even though it fails (the view commits the result). One message for an
+    unknown name, a wrong password and a disabled account (no account probing)."""
+    now = now or utcnow()
+    config = current_app.config
     user = queries.user_by_login(values["login"])
-    if user is None or not user.active or not user.check_password(values["password"]):
-        raise FormError("password", _("Wrong phone number, user name or password."))
-    record_login(user)
-    return user
+    if user is None:
+        return SignIn(problem=_wrong())
+    lock(db.session, User, user.id)  # concurrent wrong attempts are all counted
+    db.session.refresh(user)
+    if user.locked_until is not None and user.locked_until > now:
+        return SignIn(problem=_locked_message(user.locked_until - now))
+    if not user.active or not user.check_password(values["password"]):
+        window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        if user.failed_since is None or now - user.failed_since > window:
+            user.failed_logins, user.failed_since = 0, now
+        user.failed_logins += 1
+        if user.failed_logins >= config["LOGIN_FAILURES_PER_ACCOUNT"]:
+            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+            user.failed_logins, user.failed_since = 0, None
+            db.session.flush()
+            return SignIn(problem=_locked_message(user.locked_until - now))
+        db.session.flush()
+        return SignIn(problem=_wrong())
+    user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+    user.last_login_at = now
+    db.session.flush()
+    return SignIn(user=user)
+
+
+def _locked_message(left: timedelta) -> str:
+    minutes = max(1, -(-int(left.total_seconds()) // 60))
+    return _("Too many wrong passwords: this account is locked for %(minutes)d more minutes. Wait and try "
+             "again, or ask your social worker or the administrator for a new invitation link to set a new "
+             "password.", minutes=minutes)
+
+
+def end_sessions(user: User) -> int:
+    """End every session of ``user`` (sign-out everywhere, password changed): sessions carry the
+    version they were signed in with and the loader refuses an older one."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+    return user.session_version
 
 
 def record_login(user: User) -> None:
@@ -42,7 +93,7 @@ def change_password(user: User, values: dict, *, by: User) -> None:
     if not user.check_password(values["current"]):
         raise FormError("current", _("The current password is wrong."))
     user.set_password(values["password"])
-    db.session.flush()
+    end_sessions(user)  # a session copied before the change no longer works
 
 
 def set_locale(user: User, locale: str, *, by: User | None = None) -> None:
@@ -96,5 +147,6 @@ def accept_invitation(invitation: Invitation, values: dict) -> User:
         raise FormError(None, str(error)) from None
     invitation.used_at = utcnow()
     invitation.user.set_password(values["password"])
-    db.session.flush()
+    invitation.user.failed_logins, invitation.user.locked_until = 0, None
+    end_sessions(invitation.user)
     return invitation.user
