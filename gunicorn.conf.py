@@ -26,6 +26,8 @@ limit_request_line = 8190
 limit_request_fields = 100
 accesslog = os.environ.get("HUHANG_ACCESS_LOG") or None  # the proxy logs requests too
 errorlog = "-"
+# The access log never holds invitation tokens or query strings (searches by phone number, names).
+logger_class = "app.core.logs.GunicornLogger"
 
 
 def when_ready(server):
