@@ -11,7 +11,7 @@ FONTS := app/static/fonts/huhang-sans-sc-regular.otf app/static/fonts/huhang-san
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: run test setup system assets translations extract-messages db bench clean
+.PHONY: run test setup system assets translations extract-messages db bench clean lock
 
 run: setup db
 	$(FLASK) seed-demo --if-empty
@@ -38,14 +38,26 @@ system:
 	  fi; \
 	fi
 
+# pip and setuptools of the venv are upgraded first; requirements*.txt carry every dependency with
+# its hashes, so pip installs exactly what was tested (hash-checking mode) or refuses.
+PIP_VERSION := 26.3
+SETUPTOOLS_VERSION := 84.2.1
+
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	$(PIP) install -q --disable-pip-version-check --upgrade pip==$(PIP_VERSION) setuptools==$(SETUPTOOLS_VERSION)
+	$(PIP) install -q --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
-	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install -q --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# For developers: after editing requirements.in / requirements-dev.in, pin every dependency with hashes.
+lock:
+	test -x .lockenv/bin/pip-compile || ($(PYTHON) -m venv .lockenv && .lockenv/bin/pip install -q pip-tools==7.6.2)
+	.lockenv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	.lockenv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 # Static files, then a .gz beside each (WhiteNoise sends them to browsers that accept gzip).
 assets: $(HTMX) $(FONTS)

@@ -146,3 +146,16 @@ def test_a_request_over_the_size_limit_is_refused_before_it_is_read(client, db):
     assert response.status_code == 413
     assert "太大" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_workbooks_are_parsed_with_a_hardened_xml_parser(app):
+    """openpyxl uses defusedxml when it is installed (it is pinned): entity tricks in a workbook are
+    refused by the parser itself, whatever the XML library's defaults."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+              b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&b;</t></si></sst>')
+    with app.test_request_context():
+        with pytest.raises(FileProblem):
+            importer.read_table("entities.xlsx", _xlsx_with(shared_strings=laughs))
