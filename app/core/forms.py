@@ -180,42 +180,44 @@ class DateField(fields.DateField):
             raise ValueError(_l("Enter a date between 1900 and 2100."))
 
 
-class IntegerField(fields.IntegerField):
+class _BoundedNumber:
+    """Numbers typed as people type them (full-width digits, thousands commas), refused with a
+    message when unreadable or beyond what the database holds."""
+    max_chars = 12
+    unreadable = _l("Enter a number.")
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [ascii_digits(v).strip().replace(",", "") for v in valuelist]
+            if len(valuelist[0]) > self.max_chars:
+                self.data = None
+                raise ValueError(_l("This number is too large."))
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.unreadable) from None
+        if self.data is not None and not self.fits(self.data):
+            self.data = None
+            raise ValueError(_l("This number is too large."))
+
+
+class IntegerField(_BoundedNumber, fields.IntegerField):
     """A whole number (full-width digits accepted) that fits the database, message in the user's language."""
+    unreadable = _l("Enter a whole number.")
 
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [ascii_digits(v).strip().replace(",", "") for v in valuelist]
-            if len(valuelist[0]) > 12:
-                self.data = None
-                raise ValueError(_l("This number is too large."))
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a whole number.")) from None
-        if self.data is not None and abs(self.data) > INT_MAX:
-            self.data = None
-            raise ValueError(_l("This number is too large."))
+    @staticmethod
+    def fits(value) -> bool:
+        return abs(value) <= INT_MAX
 
 
-class DecimalField(fields.DecimalField):
+class DecimalField(_BoundedNumber, fields.DecimalField):
     """A decimal number (full-width digits accepted) of at most 12 digits before the point."""
+    max_chars = 20
 
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [ascii_digits(v).strip().replace(",", "") for v in valuelist]
-            if len(valuelist[0]) > 20:
-                self.data = None
-                raise ValueError(_l("This number is too large."))
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a number.")) from None
-        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= 10**12):
-            self.data = None
-            raise ValueError(_l("This number is too large."))
+    @staticmethod
+    def fits(value) -> bool:
+        return value.is_finite() and abs(value) < 10**12
 
 
 class TimeField(fields.TimeField):
