@@ -137,9 +137,8 @@ class CorrectionForm(HourForm):
 
 class CertificateForm(BaseForm):
     period_from = DateField(_l("From"), validators=[input_required()])
-    period_to = DateField(_l("To"), validators=[input_required(), end_not_before("period_from")])
-    content = TextAreaField(_l("Content of service"), validators=[optional(), max_len(500)],
-                            description=_l("Leave empty to list the activities of the approved hours."))
+    period_to = DateField(_l("To"), validators=[input_required(), end_not_before("period_from")],
+                          description=_l("The certificate lists the activities of the approved hours of the period."))
 
 
 class SettingsForm(BaseForm):

@@ -26,7 +26,17 @@ _LAYOUT_FILES = (STATIC_DIR / "css" / "print.css", STATIC_DIR / "css" / "certifi
 
 
 def verification_url(certificate: Certificate) -> str:
+    """The link printed on the certificate and in its QR code: under PUBLIC_BASE_URL when set (it must
+    be outside development, see ``services.certificates.check_public_base_url``), else the request's host."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for("volunteers.verify", number=certificate.number)
     return url_for("volunteers.verify", number=certificate.number, _external=True)
+
+
+def certificate_filename(certificate: Certificate) -> str:
+    """志愿服务证明-张三-HH-2026-000001.pdf"""
+    return f"志愿服务证明-{certificate.holder_name}-{certificate.number}.pdf"
 
 
 def certificate_html(certificate: Certificate) -> str:

@@ -209,7 +209,10 @@ def certificates_of(profile: VolunteerProfile) -> list[Certificate]:
 
 
 def certificate_by_number(number: str) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(Certificate.number == number.strip().upper()))
+    """The certificate with its holder's profile and the certificate that replaced it (for /verify)."""
+    return db.session.scalar(select(Certificate).options(joinedload(Certificate.profile),
+                                                         joinedload(Certificate.superseded_by))
+                             .where(Certificate.number == number.strip().upper()))
 
 
 def staff_hub(user) -> list[dict]:
