@@ -132,7 +132,12 @@ class CorrectionForm(HourForm):
         super().__init__(*args, **kwargs)
         from app.volunteers.labels import HOUR_STATUS_LABELS
 
-        self.status.choices = list(HOUR_STATUS_LABELS.items())
+        self.status.choices = [(k, v) for k, v in HOUR_STATUS_LABELS.items() if k != "withdrawn"]
+
+
+class OwnEntryForm(HourForm):
+    """The volunteer's change of their own pending entry; the old values stay in its history."""
+    reason = StringField(_l("Why it changed (optional)"), validators=[optional(), max_len(300)])
 
 
 class CertificateForm(BaseForm):

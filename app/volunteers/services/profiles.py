@@ -14,6 +14,7 @@ from app.core.timeutil import local_today, utcnow
 from app.extensions import db
 from app.sites.models import Party, Site
 from app.volunteers.models import BackgroundCheck, VolunteerApplication, VolunteerProfile
+from app.volunteers.queries import has_other_roles
 from app.volunteers.services.identity import IDENTITY_FIELDS, check_minor, id_number_hashes, identity_of
 
 
@@ -113,7 +114,15 @@ def decline_application(application: VolunteerApplication, values: dict, *, by: 
 
 
 def new_invitation(profile: VolunteerProfile, *, by: User) -> str:
-    """A fresh sign-in link for the volunteer's account (earlier unused links stop working)."""
+    """A fresh sign-in link for the volunteer's account (earlier unused links stop working, and the
+    link sets a new password for the whole account). A coordinator may do this only for an account
+    that is nothing but a volunteer of their site; an account with any other role is reset by an
+    administrator only, so a coordinator of one site can never take over an account that acts
+    elsewhere. The account row is locked first: a role granted at the same moment is seen."""
+    lock(db.session, User, profile.user_id)
+    if not by.is_admin and has_other_roles(profile):
+        raise FormError(None, _("This account has other roles as well; only an administrator can reset how it "
+                                "signs in."))
     return create_invitation(profile.user, by, current_app.config["INVITATION_TTL_HOURS"])
 
 
