@@ -54,8 +54,9 @@ def _layout_files() -> list[Path]:
 
 
 def layout_key() -> str:
-    """A hash of the content of every file the certificate's look comes from."""
-    digest = hashlib.sha256()
+    """A hash of the content of every file the certificate's look comes from, and of the public address
+    printed on it (a changed PUBLIC_BASE_URL renders kept certificates again with the new link)."""
+    digest = hashlib.sha256((current_app.config.get("PUBLIC_BASE_URL") or "").encode() + b"\0")
     for path in _layout_files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -138,11 +138,12 @@ def test_two_overlapping_certificates_issued_at_once_leave_one_valid(live_server
 
 # --- the public address --------------------------------------------------------------------------
 def test_the_printed_link_uses_the_public_base_url(app, client, db, login, world, holder):
-    app.config["PUBLIC_BASE_URL"] = "https://huhang.example.org/"
     login(client, world.users["volunteer"])
     response = _issue(client, holder)
-    text = _text(client.get(response.location).data)
     number = db.session.query(Certificate).one().number
+    assert f"http://localhost/verify/{number}" in _text(client.get(response.location).data)  # development
+    app.config["PUBLIC_BASE_URL"] = "https://huhang.example.org/"
+    text = _text(client.get(response.location).data)  # the kept PDF is rendered again with the new address
     assert f"https://huhang.example.org/verify/{number}" in text and "localhost" not in text
 
 
