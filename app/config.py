@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -42,6 +43,18 @@ def _secret_key(instance_dir: Path) -> str:
         return env
     path = private_dir(instance_dir) / "secret_key"
     private_file(path, secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _id_hash_keys(instance_dir: Path) -> str:
+    """ID_HASH_KEYS from the environment ("2:<base64 key>,1:<older key>", newest version used for new
+    hashes, every version tried in lookups), else one key generated once into instance/ (owner-only).
+    Separate from SECRET_KEY: rotating SECRET_KEY leaves duplicate detection of ID numbers intact."""
+    env = os.environ.get("ID_HASH_KEYS")
+    if env:
+        return env
+    path = private_dir(instance_dir) / "id_hash_keys"
+    private_file(path, "1:" + base64.b64encode(secrets.token_bytes(32)).decode())
     return path.read_text().strip()
 
 
@@ -112,9 +125,15 @@ class Config:
     STATIC_VERSIONED_MAX_AGE = 31536000
     # Proxies in front that set X-Forwarded-For/-Proto (README, production): 0 = trust none.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    HUHANG_ENV = os.environ.get("HUHANG_ENV", "development")
+    # The address the public reaches this app under, e.g. "https://huhang.example.org": printed on
+    # certificates and in their QR code. Required outside development (issuing is refused without it);
+    # in development the request's host is used when it is empty.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)
+        self.ID_HASH_KEYS = _id_hash_keys(self.INSTANCE_DIR)
 
 
 class TestConfig(Config):
@@ -125,9 +144,12 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes for tests only
+    HUHANG_ENV = "development"
+    PUBLIC_BASE_URL = ""
 
     def __init__(self, database_uri: str | None = None, **overrides) -> None:
         self.SECRET_KEY = "test-secret-not-for-production"
+        self.ID_HASH_KEYS = "1:dGVzdC1pZC1oYXNoLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
         self.SQLALCHEMY_DATABASE_URI = database_uri or database_url("sqlite://")
         for key, value in overrides.items():
             setattr(self, key, value)

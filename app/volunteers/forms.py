@@ -132,14 +132,18 @@ class CorrectionForm(HourForm):
         super().__init__(*args, **kwargs)
         from app.volunteers.labels import HOUR_STATUS_LABELS
 
-        self.status.choices = list(HOUR_STATUS_LABELS.items())
+        self.status.choices = [(k, v) for k, v in HOUR_STATUS_LABELS.items() if k != "withdrawn"]
+
+
+class OwnEntryForm(HourForm):
+    """The volunteer's change of their own pending entry; the old values stay in its history."""
+    reason = StringField(_l("Why it changed (optional)"), validators=[optional(), max_len(300)])
 
 
 class CertificateForm(BaseForm):
     period_from = DateField(_l("From"), validators=[input_required()])
-    period_to = DateField(_l("To"), validators=[input_required(), end_not_before("period_from")])
-    content = TextAreaField(_l("Content of service"), validators=[optional(), max_len(500)],
-                            description=_l("Leave empty to list the activities of the approved hours."))
+    period_to = DateField(_l("To"), validators=[input_required(), end_not_before("period_from")],
+                          description=_l("The certificate lists the activities of the approved hours of the period."))
 
 
 class SettingsForm(BaseForm):

@@ -15,6 +15,14 @@ HOUR_STATUS_LABELS = {
     "pending": _l("Pending"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn by the volunteer"),
+}
+HOUR_FIELD_LABELS = {
+    "work_date": _l("Date"),
+    "starts_at": _l("Start"),
+    "ends_at": _l("End"),
+    "activity": _l("What was done"),
+    "status": _l("Status"),
 }
 HOUR_SOURCE_LABELS = {
     "manual": _l("Entered by hand"),

@@ -13,7 +13,7 @@ from app.extensions import db
 ID_TYPES = ("resident_id", "passport", "hk_macau_permit", "taiwan_permit", "other")
 APPLICATION_STATUSES = ("applied", "accepted", "declined")
 CHECK_RESULTS = ("clear", "record")
-HOUR_STATUSES = ("pending", "approved", "rejected")
+HOUR_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 HOUR_SOURCES = ("manual", "shift")
 
 
@@ -26,7 +26,7 @@ class IdentityMixin:
     real_name: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str] = mapped_column(String(20))
     id_type: Mapped[str] = mapped_column(String(20), default="resident_id")
-    id_number_hash: Mapped[str] = mapped_column(String(64))
+    id_number_hash: Mapped[str] = mapped_column(String(80))     # "<key version>:<hex HMAC>"
     id_number_masked: Mapped[str] = mapped_column(String(40))
     birth_date: Mapped[date | None]
     skills: Mapped[str] = mapped_column(Text, default="")        # subjects they can tutor
@@ -255,16 +255,34 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     voided_at: Mapped[datetime | None]
+    # A newer certificate of the same volunteer for an overlapping period replaces this one.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+    # Issued under the rule that only an active volunteer (or the site's staff) may request one for a
+    # profile that is not archived; older certificates stay as issued.
+    holder_checked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # An issued certificate never changes: its PDF is kept, keyed by the template and style version
     # it was rendered with, so the next download costs nothing.
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_key: Mapped[str | None] = mapped_column(String(64))
 
     profile: Mapped[VolunteerProfile] = relationship()
+    superseded_by: Mapped["Certificate | None"] = relationship(remote_side=[id])
 
     @property
     def hours(self) -> str:
         return format_hours(self.minutes)
+
+    @property
+    def verdict(self) -> str:
+        """What /verify says: "void", "superseded", "not_valid" (issued under the holder rule to a
+        profile archived by then, which the rule refuses) or "genuine". Needs ``profile`` loaded."""
+        if self.voided_at is not None:
+            return "void"
+        if self.superseded_by_id is not None:
+            return "superseded"
+        if self.holder_checked and self.profile.archived_at is not None and self.profile.archived_at <= self.issued_at:
+            return "not_valid"
+        return "genuine"
 
     @property
     def masked_holder(self) -> str:

@@ -26,7 +26,17 @@ _LAYOUT_FILES = (STATIC_DIR / "css" / "print.css", STATIC_DIR / "css" / "certifi
 
 
 def verification_url(certificate: Certificate) -> str:
+    """The link printed on the certificate and in its QR code: under PUBLIC_BASE_URL when set (it must
+    be outside development, see ``services.certificates.check_public_base_url``), else the request's host."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for("volunteers.verify", number=certificate.number)
     return url_for("volunteers.verify", number=certificate.number, _external=True)
+
+
+def certificate_filename(certificate: Certificate) -> str:
+    """志愿服务证明-张三-HH-2026-000001.pdf"""
+    return f"志愿服务证明-{certificate.holder_name}-{certificate.number}.pdf"
 
 
 def certificate_html(certificate: Certificate) -> str:
@@ -44,8 +54,9 @@ def _layout_files() -> list[Path]:
 
 
 def layout_key() -> str:
-    """A hash of the content of every file the certificate's look comes from."""
-    digest = hashlib.sha256()
+    """A hash of the content of every file the certificate's look comes from, and of the public address
+    printed on it (a changed PUBLIC_BASE_URL renders kept certificates again with the new link)."""
+    digest = hashlib.sha256((current_app.config.get("PUBLIC_BASE_URL") or "").encode() + b"\0")
     for path in _layout_files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -8,7 +8,8 @@ from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.core.permissions import STAFF, where_visible
+from app.auth.models import RoleGrant
+from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.extensions import db
 from app.sites.models import Party, Season, Site
 from app.sites.queries import current_season
@@ -96,6 +97,14 @@ def profile_page(profile: VolunteerProfile, today: date) -> dict:
     return dict(qualifications=facts.qualifications, checks=checks, eligibility=evaluate(profile, today, facts),
                 check_expires_on=check_expires_on(facts.latest_check) if facts.latest_check else None,
                 soon_days=soon_days())
+
+
+def has_other_roles(profile: VolunteerProfile) -> bool:
+    """Does the profile's account hold any role beyond "volunteer on the profile's site" (coordinator,
+    auditor or guardian anywhere, administrator, or volunteer on another site)?"""
+    return bool(db.session.scalar(select(func.count()).select_from(RoleGrant).where(
+        RoleGrant.user_id == profile.user_id,
+        ~((RoleGrant.role == VOLUNTEER) & (RoleGrant.site_id == profile.site_id)))))
 
 
 def certificate_period(profile: VolunteerProfile, today: date) -> tuple[date, date]:
@@ -209,7 +218,10 @@ def certificates_of(profile: VolunteerProfile) -> list[Certificate]:
 
 
 def certificate_by_number(number: str) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(Certificate.number == number.strip().upper()))
+    """The certificate with its holder's profile and the certificate that replaced it (for /verify)."""
+    return db.session.scalar(select(Certificate).options(joinedload(Certificate.profile),
+                                                         joinedload(Certificate.superseded_by))
+                             .where(Certificate.number == number.strip().upper()))
 
 
 def staff_hub(user) -> list[dict]:

@@ -6,6 +6,7 @@ from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.args import arg_text
 from app.core.htmx import redirect_after_post, render
 from app.core.pagination import paginate
 from app.core.pdf import pdf_response
@@ -16,7 +17,7 @@ from app.sites.models import Site
 from app.volunteers import bp, queries, services
 from app.volunteers.forms import CertificateForm, SettingsForm
 from app.volunteers.models import Certificate, VolunteerProfile
-from app.volunteers.pdf import certificate_pdf_bytes
+from app.volunteers.pdf import certificate_filename, certificate_pdf_bytes
 from app.volunteers.routes_profiles import home_page
 
 
@@ -24,10 +25,10 @@ from app.volunteers.routes_profiles import home_page
 @requires(VOLUNTEER_OWN)
 def issue_certificate(profile: VolunteerProfile):
     form = CertificateForm()
+    # One tap: the answer is the PDF itself (a 303 to its download).
     return save(form, lambda values: services.issue_certificate(profile, values, by=current_user),
                 done=lambda certificate: redirect_after_post(
-                    url_for("volunteers.home", profile_id=profile.id) + "#certificates",
-                    notice=_("Certificate %(number)s issued.", number=certificate.number)),
+                    url_for("volunteers.certificate_pdf", certificate_id=certificate.id)),
                 again=lambda: home_page(profile, certificate_form=form), once=True)
 
 
@@ -36,7 +37,7 @@ def issue_certificate(profile: VolunteerProfile):
 def certificate_pdf(certificate: Certificate):
     if certificate.voided_at is not None:
         abort(404)
-    return pdf_response(certificate_pdf_bytes(certificate), f"志愿服务证明-{certificate.number}.pdf", inline=True)
+    return pdf_response(certificate_pdf_bytes(certificate), certificate_filename(certificate))
 
 
 @bp.route("/sites/<int:site_id>/certificates")
@@ -55,13 +56,18 @@ def void_certificate(certificate: Certificate):
                 again=lambda: redirect_after_post(back))
 
 
+@bp.route("/verify")
 @bp.route("/verify/<number>")
 @requires(PUBLIC)
 @limiter.limit("30 per minute")
-def verify(number: str):
-    certificate = queries.certificate_by_number(number[:20])
+def verify(number: str | None = None):
+    """The public check of a certificate by its number (from the QR code, or typed into the box)."""
+    number = (number if number is not None else arg_text("number", max_length=40)).strip()[:20]
+    if not number:
+        return render("volunteers/verify.html", certificate=None, number="")
+    certificate = queries.certificate_by_number(number)
     status = 200 if certificate is not None else 404
-    return render("volunteers/verify.html", status=status, certificate=certificate, number=number[:20])
+    return render("volunteers/verify.html", status=status, certificate=certificate, number=number)
 
 
 @bp.route("/sites/<int:site_id>/volunteer-settings", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from app.core.permissions import SITE_MANAGE, VOLUNTEER_OWN, can, requires
 from app.core.views import save
 from app.sites.models import Site
 from app.volunteers import bp, queries, services
-from app.volunteers.forms import CorrectionForm, HourForm, ReviewForm
+from app.volunteers.forms import CorrectionForm, HourForm, OwnEntryForm, ReviewForm
 from app.volunteers.models import HourEntry, VolunteerProfile
 from app.volunteers.routes_profiles import back_with_errors, home_page
 
@@ -53,6 +53,34 @@ def hours(profile: VolunteerProfile):
     return render("volunteers/hours.html", "volunteers/_history.html", profile=profile, site=profile.site,
                   history=paginate(queries.history(profile), per_page=10 if request.htmx else 25),
                   can_manage=can(SITE_MANAGE, profile.site_id))
+
+
+@bp.route("/hours/<int:hour_entry_id>/change", methods=["GET", "POST"])
+@requires(VOLUNTEER_OWN)
+def change_entry(hour_entry: HourEntry):
+    """The volunteer changes their own entry while it is pending (the old values stay in its history)."""
+    form = OwnEntryForm(obj=hour_entry)
+    if request.method == "GET":
+        form.reason.data = ""
+    home_url = url_for("volunteers.home", profile_id=hour_entry.profile_id)
+
+    def again():
+        entry = queries.entry_with_history(hour_entry)
+        return render("volunteers/change.html", entry=entry, form=form, site=entry.profile.site)
+
+    return save(form, lambda values: services.change_own_entry(hour_entry, values, by=current_user),
+                done=lambda _result: redirect_after_post(
+                    home_url, notice=_("The entry was changed; the earlier values are kept in its history.")),
+                again=again, once=True)
+
+
+@bp.route("/hours/<int:hour_entry_id>/withdraw", methods=["POST"])
+@requires(VOLUNTEER_OWN)
+def withdraw_entry(hour_entry: HourEntry):
+    home_url = url_for("volunteers.home", profile_id=hour_entry.profile_id)
+    return save(None, lambda _result: services.withdraw_entry(hour_entry, by=current_user),
+                done=lambda _result: redirect_after_post(home_url, notice=_("The entry was withdrawn.")),
+                again=lambda: redirect_after_post(home_url))
 
 
 # --- coordinators ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from app.sites.models import Site
 from app.volunteers import bp, queries, services
 from app.volunteers.forms import (AcceptForm, ApplicationForm, CertificateForm, CheckForm, DeclineForm, HourForm,
                                   ProfileForm)
-from app.volunteers.labels import (CHECK_RESULT_LABELS, HOUR_SOURCE_LABELS, HOUR_STATUS_LABELS, ID_TYPE_LABELS,
+from app.volunteers.labels import (CHECK_RESULT_LABELS, HOUR_FIELD_LABELS, HOUR_SOURCE_LABELS, HOUR_STATUS_LABELS, ID_TYPE_LABELS,
                                    QUALIFICATION_STATE_LABELS)
 from app.volunteers.models import (Certificate, HourEntry, TrainingKind, VolunteerApplication, VolunteerProfile,
                                    format_hours)
@@ -40,6 +40,7 @@ def hours_filter(minutes) -> str:
 def labels():
     return dict(id_type_labels=ID_TYPE_LABELS, check_result_labels=CHECK_RESULT_LABELS,
                 hour_status_labels=HOUR_STATUS_LABELS, hour_source_labels=HOUR_SOURCE_LABELS,
+                hour_field_labels=HOUR_FIELD_LABELS,
                 qualification_labels=QUALIFICATION_STATE_LABELS)
 
 
@@ -55,7 +56,9 @@ def home_page(profile: VolunteerProfile, *, hour_form=None, certificate_form=Non
         certificates=queries.certificates_of(profile), settings=queries.settings_of(profile.site_id),
         hour_form=hour_form or HourForm(formdata=None, work_date=today), certificate_form=certificate_form,
         check_form=check_form or CheckForm(formdata=None, checked_on=today),
-        can_manage=can(SITE_MANAGE, profile.site_id), **queries.profile_page(profile, today), **extra)
+        can_manage=can(SITE_MANAGE, profile.site_id), **queries.profile_page(profile, today),
+        admin_only_reset=not current_user.is_admin and can(SITE_MANAGE, profile.site_id)
+        and queries.has_other_roles(profile), **extra)
 
 
 def back_with_errors(form, url: str):

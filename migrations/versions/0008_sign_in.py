@@ -1,13 +1,13 @@
 """sign-in: wrong passwords counted per account, a short lock, a session version per account
 
 Revision ID: 0008_sign_in
-Revises: 0005_audit_chain
+Revises: 0007_volunteers_security
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_sign_in"
-down_revision = "0005_audit_chain"
+down_revision = "0007_volunteers_security"
 branch_labels = None
 depends_on = None
 

@@ -9,9 +9,10 @@ commits once), take the acting user as ``by`` and raise FormError(field, message
 """
 from app.volunteers.services.certificates import (certificate_facts, issue_certificate, save_settings,  # noqa: F401
                                                   void_certificate)
-from app.volunteers.services.hours import correct_entry, log_hours, review  # noqa: F401
-from app.volunteers.services.identity import (birth_date_from_resident_id, id_number_hash, mask_id,  # noqa: F401
-                                              normalise_id)
+from app.volunteers.services.hours import (change_own_entry, correct_entry, log_hours, review,  # noqa: F401
+                                          withdraw_entry)
+from app.volunteers.services.identity import (birth_date_from_resident_id, id_number_hash,  # noqa: F401
+                                              id_number_hashes, mask_id, normalise_id)
 from app.volunteers.services.profiles import (accept_application, create_profile, decline_application,  # noqa: F401
                                               new_invitation, record_check, submit_application, toggle_archived,
                                               update_profile)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
+from app.core.db import lock
 from app.core.errors import FormError
+from app.core.permissions import SITE_MANAGE, VOLUNTEER, can
 from app.core.timeutil import local_today, utcnow
 from app.extensions import db
 from app.sites.models import Site
@@ -55,7 +58,35 @@ def certificate_facts(profile: VolunteerProfile, period_from: date, period_to: d
     return minutes, summary
 
 
+def check_public_base_url() -> None:
+    """Outside development, certificates print PUBLIC_BASE_URL in their link and QR code: without it
+    issuing is refused (a link to whatever host the request came in on would not verify)."""
+    if current_app.config.get("HUHANG_ENV", "development") != "development" and \
+            not current_app.config.get("PUBLIC_BASE_URL"):
+        raise FormError("period_from", _("Certificates cannot be issued yet: the server's public address "
+                                         "(PUBLIC_BASE_URL) is not set. Ask the administrator."))
+
+
+def _may_request(profile: VolunteerProfile, by: User) -> bool:
+    """Staff of the profile's site, or the volunteer themself while they hold a volunteer role there."""
+    if can(SITE_MANAGE, profile.site_id, user=by):
+        return True
+    return by.id == profile.user_id and VOLUNTEER in by.roles_on(profile.site_id)
+
+
 def issue_certificate(profile: VolunteerProfile, values: dict, by: User) -> Certificate:
+    """A certificate of the approved hours of a period. Only the period comes from the requester: the
+    minutes and the content are summarised from the approved entries (never typed in). A certificate
+    of the same volunteer for an overlapping period that is still valid is superseded by the new one;
+    the profile row is locked first, so two issued at once are numbered one after the other and the
+    second supersedes the first."""
+    lock(db.session, VolunteerProfile, profile.id)
+    db.session.refresh(profile)
+    if profile.archived_at is not None:
+        raise FormError("period_from", _("This volunteer's profile is archived: no certificate can be issued."))
+    if not _may_request(profile, by):
+        raise FormError("period_from", _("Only an active volunteer of this site can request a certificate."))
+    check_public_base_url()
     settings = db.session.get(VolunteerSettings, profile.site_id)
     if settings is None:
         raise FormError("period_from", _("The site has not set who issues certificates yet; ask the coordinator."))
@@ -67,16 +98,21 @@ def issue_certificate(profile: VolunteerProfile, values: dict, by: User) -> Cert
     minutes, summary = certificate_facts(profile, period_from, period_to)
     if not minutes:
         raise FormError("period_from", _("There are no approved hours in this period."))
-    content = values.get("content") or summary
     today = local_today()
     certificate = Certificate(
         number=_next_certificate_number(today.year), profile_id=profile.id, site_id=profile.site_id,
         holder_name=profile.real_name, id_type=profile.id_type, id_number_masked=profile.id_number_masked,
         volunteer_number=profile.volunteer_number, period_from=period_from, period_to=period_to,
-        minutes=minutes, content=content[:2000], issuer_name=settings.issuer_name,
+        minutes=minutes, content=summary[:2000], issuer_name=settings.issuer_name,
         person_in_charge=settings.person_in_charge, handler=settings.handler, contact=settings.contact,
-        issued_on=today, issued_by_id=by.id)
+        issued_on=today, issued_by_id=by.id, holder_checked=True)
     db.session.add(certificate)
+    db.session.flush()
+    db.session.execute(
+        update(Certificate).where(Certificate.profile_id == profile.id, Certificate.id != certificate.id,
+                                  Certificate.voided_at.is_(None), Certificate.superseded_by_id.is_(None),
+                                  Certificate.period_from <= period_to, Certificate.period_to >= period_from)
+        .values(superseded_by_id=certificate.id).execution_options(synchronize_session=False))
     db.session.flush()
     return certificate
 

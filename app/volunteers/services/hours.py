@@ -20,6 +20,7 @@ from app.sites.queries import season_on
 from app.volunteers.models import HourCorrection, HourEntry, VolunteerProfile, format_hours
 
 CORRECTABLE = ("work_date", "starts_at", "ends_at", "activity", "status")
+OWN_CHANGEABLE = ("work_date", "starts_at", "ends_at", "activity")
 
 
 def _minutes(start: time, end: time) -> int:
@@ -40,7 +41,7 @@ def _check_hours(profile_id: int, day: date, start: time, end: time, exclude_id:
     minutes = _minutes(start, end)
     others = db.session.execute(select(HourEntry.id, HourEntry.starts_at, HourEntry.ends_at, HourEntry.minutes)
                                 .where(HourEntry.profile_id == profile_id, HourEntry.work_date == day,
-                                       HourEntry.status != "rejected")).all()
+                                       HourEntry.status.notin_(("rejected", "withdrawn")))).all()
     others = [row for row in others if row.id != exclude_id]
     for _id, other_start, other_end, _m in others:
         if start < other_end and other_start < end:
@@ -121,6 +122,55 @@ def correct_entry(entry: HourEntry, values: dict, *, by: User) -> HourCorrection
         entry.season_id = season.id if season else None
     if "status" in changed:
         entry.reviewed_at, entry.reviewed_by_id = utcnow(), by.id
+    db.session.add(correction)
+    db.session.flush()
+    return correction
+
+
+def _own_pending(entry: HourEntry) -> None:
+    """Lock the volunteer's profile, reload the entry: only a pending entry of a profile that is not
+    archived may still be changed or withdrawn (a review at the same moment is seen)."""
+    lock(db.session, VolunteerProfile, entry.profile_id)
+    db.session.refresh(entry)
+    db.session.refresh(entry.profile)
+    if entry.status != "pending":
+        raise FormError("activity", _("This entry has been reviewed already; approved or rejected entries "
+                                      "cannot be changed. Ask a coordinator if something is wrong."))
+    if entry.profile.archived_at is not None:
+        raise FormError("activity", _("This volunteer's profile is archived."))
+
+
+def change_own_entry(entry: HourEntry, values: dict, *, by: User) -> HourCorrection:
+    """The volunteer changes their own pending entry; the old values stay as a correction row."""
+    _own_pending(entry)
+    new = {k: values[k] for k in OWN_CHANGEABLE if k in values}
+    changed = {k: v for k, v in new.items() if getattr(entry, k) != v}
+    if not changed:
+        raise FormError("activity", _("Nothing was changed."))
+    minutes = _check_hours(entry.profile_id, new.get("work_date", entry.work_date),
+                           new.get("starts_at", entry.starts_at), new.get("ends_at", entry.ends_at),
+                           exclude_id=entry.id, check_future=entry.source == "manual")
+    correction = HourCorrection(entry=entry, changed_by_id=by.id, reason=values.get("reason") or "",
+                                old_values={k: _plain(getattr(entry, k)) for k in changed},
+                                new_values={k: _plain(v) for k, v in changed.items()})
+    for key, value in changed.items():
+        setattr(entry, key, value)
+    entry.minutes = minutes
+    if "work_date" in changed:
+        season = season_on(entry.site_id, entry.work_date)
+        entry.season_id = season.id if season else None
+    db.session.add(correction)
+    db.session.flush()
+    return correction
+
+
+def withdraw_entry(entry: HourEntry, *, by: User) -> HourCorrection:
+    """The volunteer withdraws their own pending entry: it stays, marked withdrawn, with a record of
+    the withdrawal; it no longer counts and no longer blocks its time of day."""
+    _own_pending(entry)
+    correction = HourCorrection(entry=entry, changed_by_id=by.id, reason="",
+                                old_values={"status": entry.status}, new_values={"status": "withdrawn"})
+    entry.status = "withdrawn"
     db.session.add(correction)
     db.session.flush()
     return correction

@@ -1,6 +1,7 @@
 """ID numbers stored protected (a keyed hash and a masked form) and the age rules of sign-up."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from datetime import date
@@ -20,24 +21,64 @@ def normalise_id(number: str) -> str:
     return "".join(number.split()).upper()
 
 
-def id_number_hash(number: str) -> str:
-    """A keyed hash (HMAC-SHA256 with a key derived from SECRET_KEY) of the normalised number.
+def id_hash_keys() -> list[tuple[str, bytes]]:
+    """The configured ID-number keys, newest version first: ``ID_HASH_KEYS`` is
+    ``"<version>:<base64 key>,..."`` (see ``app.config``)."""
+    keys = []
+    for part in str(current_app.config.get("ID_HASH_KEYS") or "").split(","):
+        version, sep, encoded = part.strip().partition(":")
+        if not sep or not version.isdigit() or version == "0":
+            continue
+        keys.append((version, base64.b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4))))
+    if not keys:
+        raise RuntimeError("ID_HASH_KEYS holds no key (format: '<version>:<base64 key>,...')")
+    return sorted(keys, key=lambda k: int(k[0]), reverse=True)
 
-    ID numbers have little entropy (region, birth date, a sequence), so a plain hash could be
-    reversed by trying them all; the key makes that impossible without the server's secret. The
-    hash lets us find duplicates; the number itself is never stored."""
-    key = hmac.new(current_app.config["SECRET_KEY"].encode(), b"huhang/volunteer-id-number",
-                   hashlib.sha256).digest()
+
+def _digest(key: bytes, number: str) -> str:
     return hmac.new(key, normalise_id(number).encode(), hashlib.sha256).hexdigest()
 
 
+def _legacy_hash(number: str) -> str | None:
+    """The hash stored before versioned keys (now under version "0"): derived from SECRET_KEY."""
+    secret = current_app.config.get("SECRET_KEY")
+    if not secret:
+        return None
+    key = hmac.new(secret.encode(), b"huhang/volunteer-id-number", hashlib.sha256).digest()
+    return "0:" + _digest(key, number)
+
+
+def id_number_hash(number: str) -> str:
+    """``"<version>:<hex HMAC-SHA256>"`` of the normalised number under the newest ID key.
+
+    ID numbers have little entropy (region, birth date, a sequence), so a plain hash could be
+    reversed by trying them all; the key makes that impossible without it. The key is separate from
+    SECRET_KEY (rotating SECRET_KEY changes nothing here). The hash lets us find duplicates; the
+    number itself is never stored.
+
+    Rotation: add a new version in front, keep the old ones, e.g. ``ID_HASH_KEYS="2:<new>,1:<old>"``.
+    New rows are hashed with the newest version; ``id_number_hashes`` tries every configured version,
+    so a person stored under an old key is still found. Drop an old version only when no row still
+    starts with ``"<that version>:"``. Rows from before versioned keys (version ``"0"``, derived from
+    SECRET_KEY; the number is not stored, so they cannot be recomputed) are found while SECRET_KEY
+    stays the one they were made with; editing the profile with its ID number stores a new hash."""
+    version, key = id_hash_keys()[0]
+    return f"{version}:{_digest(key, number)}"
+
+
+def id_number_hashes(number: str) -> list[str]:
+    """Every hash the number may be stored under: each configured version, and the legacy one."""
+    hashes = [f"{version}:{_digest(key, number)}" for version, key in id_hash_keys()]
+    legacy = _legacy_hash(number)
+    return hashes + ([legacy] if legacy else [])
+
+
 def mask_id(id_type: str, number: str) -> str:
-    """3301**********1234 for a resident ID; other documents keep only their last 4 characters."""
+    """Only the first and the last character stay: 3****************X (18 characters)."""
     number = normalise_id(number)
-    if id_type == "resident_id" and len(number) == 18:
-        return number[:4] + "*" * 10 + number[-4:]
-    keep = 4 if len(number) > 6 else 1
-    return "*" * max(4, len(number) - keep) + number[-keep:]
+    if len(number) <= 2:
+        return "*" * len(number)
+    return number[0] + "*" * (len(number) - 2) + number[-1]
 
 
 def birth_date_from_resident_id(number: str) -> date | None:

@@ -14,18 +14,20 @@ from app.core.timeutil import local_today, utcnow
 from app.extensions import db
 from app.sites.models import Party, Site
 from app.volunteers.models import BackgroundCheck, VolunteerApplication, VolunteerProfile
-from app.volunteers.services.identity import IDENTITY_FIELDS, check_minor, identity_of
+from app.volunteers.queries import has_other_roles
+from app.volunteers.services.identity import IDENTITY_FIELDS, check_minor, id_number_hashes, identity_of
 
 
 # --- sign-up ---------------------------------------------------------------------------------------
 def submit_application(site: Site, values: dict) -> VolunteerApplication:
     identity = identity_of(values)
     check_minor(identity.get("birth_date"), values)
+    hashes = id_number_hashes(values["id_number"])
     pending = db.session.scalar(select(func.count()).select_from(VolunteerApplication).where(
         VolunteerApplication.site_id == site.id, VolunteerApplication.status == "applied",
-        VolunteerApplication.id_number_hash == identity["id_number_hash"]))
+        VolunteerApplication.id_number_hash.in_(hashes)))
     registered = db.session.scalar(select(func.count()).select_from(VolunteerProfile).where(
-        VolunteerProfile.site_id == site.id, VolunteerProfile.id_number_hash == identity["id_number_hash"]))
+        VolunteerProfile.site_id == site.id, VolunteerProfile.id_number_hash.in_(hashes)))
     if pending or registered:
         raise FormError("id_number", _("An application or a volunteer with this ID number already exists here."))
     application = VolunteerApplication(site_id=site.id, team=values.get("team") or "",
@@ -112,7 +114,15 @@ def decline_application(application: VolunteerApplication, values: dict, *, by: 
 
 
 def new_invitation(profile: VolunteerProfile, *, by: User) -> str:
-    """A fresh sign-in link for the volunteer's account (earlier unused links stop working)."""
+    """A fresh sign-in link for the volunteer's account (earlier unused links stop working, and the
+    link sets a new password for the whole account). A coordinator may do this only for an account
+    that is nothing but a volunteer of their site; an account with any other role is reset by an
+    administrator only, so a coordinator of one site can never take over an account that acts
+    elsewhere. The account row is locked first: a role granted at the same moment is seen."""
+    lock(db.session, User, profile.user_id)
+    if not by.is_admin and has_other_roles(profile):
+        raise FormError(None, _("This account has other roles as well; only an administrator can reset how it "
+                                "signs in."))
     return create_invitation(profile.user, by, current_app.config["INVITATION_TTL_HOURS"])
 
 
@@ -122,7 +132,7 @@ def update_profile(profile: VolunteerProfile, values: dict, *, by: User) -> None
     check_minor(identity.get("birth_date", profile.birth_date), values)
     if "id_number_hash" in identity and db.session.scalar(select(func.count()).select_from(VolunteerProfile).where(
             VolunteerProfile.site_id == profile.site_id, VolunteerProfile.id != profile.id,
-            VolunteerProfile.id_number_hash == identity["id_number_hash"])):
+            VolunteerProfile.id_number_hash.in_(id_number_hashes(values["id_number"])))):
         raise FormError("id_number", _("Another volunteer here has this ID number."))
     number = values.get("volunteer_number") or ""
     if number and number != profile.volunteer_number:
@@ -144,6 +154,8 @@ def update_profile(profile: VolunteerProfile, values: dict, *, by: User) -> None
 
 
 def toggle_archived(profile: VolunteerProfile, *, by: User) -> None:
+    lock(db.session, VolunteerProfile, profile.id)  # one after the other with issuing a certificate
+    db.session.refresh(profile)
     profile.archived_at = None if profile.archived_at else utcnow()
     db.session.flush()
 
