@@ -58,5 +58,6 @@ def test_import_preview_shows_row_errors(page, browser_login, world, tmp_path):
     assert "李四" in text and text.count("\n") >= 3
     assert page.locator("[data-testid=import-problems] li.error").count() == 3  # date, grade, phone
     page.click("[data-testid=import-confirm]")
-    page.wait_for_url(f"**/sites/{world.site.id}/children")
+    # the import had a season (the current one, chosen by default): the coordinator lands on its roster
+    page.wait_for_url(f"**/seasons/{world.season.id}/children")
     assert "张小雨" in page.locator("#children-section").inner_text()
