@@ -239,7 +239,8 @@ def roster_for_export(season: Season) -> list[Enrolment]:
     return list(db.session.scalars(
         select(Enrolment).join(Enrolment.child).options(
             contains_eager(Enrolment.child).selectinload(Child.guardians),
-            contains_eager(Enrolment.child).selectinload(Child.pickups))
+            contains_eager(Enrolment.child).selectinload(Child.pickups),
+            contains_eager(Enrolment.child).selectinload(Child.consents))
         .where(Enrolment.season_id == season.id).order_by(Enrolment.status, Child.name_pinyin)))
 
 
