@@ -157,10 +157,13 @@ def current_notice() -> ConsentNotice:
 def record_consent(child: Child, values: dict, *, by) -> Consent:
     _refuse_erased(child)
     notice = current_notice()
+    signed_on = values.get("signed_on")
     consent = Consent(child_id=child.id, notice_id=notice.id, guardian_name=values["guardian_name"],
-                      guardian_relation=values["guardian_relation"], consented_at=utcnow(), recorded_by_id=by.id)
+                      guardian_relation=values["guardian_relation"], consented_at=utcnow(), recorded_by_id=by.id,
+                      source="paper" if signed_on else "online", signed_on=signed_on)
     db.session.add(consent)
-    audit.record("consent", "consent.recorded", by=by, child=child, version=notice.version)
+    audit.record("consent", "consent.recorded", by=by, child=child, version=notice.version,
+                 source=consent.source)
     return consent
 
 
@@ -438,25 +441,26 @@ def _merge(batch: ImportBatch, child_id: int, v: dict, notice, by, result: Impor
     if v["guardian_phone"] not in {g.phone for g in child.guardians}:
         child.guardians.append(_guardian_of(v))
         audit.record("update", "guardian.added", by=by, child=child)
-    if batch.season_id:
-        enrolment = db.session.scalar(select(Enrolment).where(Enrolment.child_id == child.id,
-                                                              Enrolment.season_id == batch.season_id))
-        if enrolment is None:
-            child.enrolments.append(Enrolment(season_id=batch.season_id, status="applied", applied_at=utcnow()))
-        elif enrolment.status == "withdrawn":
-            enrolment.status, enrolment.applied_at, enrolment.withdrawn_at = "applied", utcnow(), None
-        else:
-            return _merged(child, v, notice, by, result)
+    if batch.season_id and _put_on_list(child, batch.season_id):
         db.session.flush()
         audit.record("enrol", "enrolment.applied", by=by, child=child, season=batch.season_id)
-    _merged(child, v, notice, by, result)
-
-
-def _merged(child, v, notice, by, result) -> None:
     if _paper_consent(child, v, notice, by):
         db.session.flush()
         audit.record("consent", "consent.paper", by=by, child=child, version=notice.version)
     result.merged += 1
+
+
+def _put_on_list(child: Child, season_id: int) -> bool:
+    """Put a registered child on the season's list (applied) unless it is on it already."""
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.child_id == child.id,
+                                                          Enrolment.season_id == season_id))
+    if enrolment is None:
+        child.enrolments.append(Enrolment(season_id=season_id, status="applied", applied_at=utcnow()))
+    elif enrolment.status == "withdrawn":
+        enrolment.status, enrolment.applied_at, enrolment.withdrawn_at = "applied", utcnow(), None
+    else:
+        return False
+    return True
 
 
 def save_import(batch_id: int, form=None, *, by) -> ImportResult:

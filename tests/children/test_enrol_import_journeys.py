@@ -340,3 +340,22 @@ def test_the_roster_export_is_ready_for_paper(coordinator, db, make, world):
     guardians = sheet.column_dimensions[sheet.cell(1, headers.index("Guardians") + 1).column_letter].width
     number = sheet.column_dimensions["A"].width
     assert guardians > number and guardians >= len(row["Guardians"])  # sized to content
+
+
+# --- a paper form in hand, recorded on the consent page ---------------------------------------------
+def test_a_paper_consent_form_can_be_recorded_on_the_consent_page(coordinator, db, make, world):
+    child = make.child(world.site)
+    url = f"/children/{child.id}/consent"
+    data = {"guardian_name": "家长", "guardian_relation": "母亲", "agreed": "y"}
+    response = coordinator.post(url, data={**data, "signed_on": (local_today() + timedelta(days=1)).isoformat()})
+    assert response.status_code == 422 and "between 2000 and today" in response.get_data(as_text=True)
+    response = coordinator.post(url, data={**data, "signed_on": "昨天"})
+    assert response.status_code == 422 and _count(db, Consent) == 0
+    response = coordinator.post(url, data={**data, "signed_on": "2025-06-01"})
+    assert response.status_code == 303
+    consent = db.session.scalar(select(Consent))
+    assert (consent.source, consent.signed_on) == ("paper", date(2025, 6, 1))
+    assert "Paper consent form, signed on Jun 1, 2025" in coordinator.get(f"/children/{child.id}").get_data(as_text=True)
+    coordinator.post(url, data=data)  # agreed on the page: online, no signing day
+    assert [(c.source, c.signed_on) for c in db.session.scalars(select(Consent).order_by(Consent.id))] == \
+        [("paper", date(2025, 6, 1)), ("online", None)]
