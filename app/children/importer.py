@@ -5,6 +5,11 @@
   a Chinese Windows saves), comma, semicolon or tab separated;
 - at most ``MAX_ROWS`` rows and ``MAX_BYTES`` bytes: a bigger file is refused as a whole.
 
+Rosters are read as people write them: the header row is looked for in the first rows (a title row
+may sit above it), headers and values (grades, dates, sexes, relations, yes/no) are matched against
+the one table of spellings in ``app.children.spellings``, and every column that is not imported is
+named in the preview with the reason. A 纸质同意书签署日期 column records a paper consent form.
+
 Files are read as an attacker would write them: an .xlsx is a zip, so its members' unpacked size and
 compression ratio are checked before anything is parsed (zip bombs), only ``MAX_COLUMNS`` columns are
 read whatever width the sheet declares, reading stops at the row limit (empty rows count, so a cell
