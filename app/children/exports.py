@@ -27,11 +27,20 @@ def _when(value) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _consent_text(consents) -> str:
+    if not consents:
+        return _("none")
+    latest = consents[-1]
+    if latest.source == "paper":
+        return _("Paper consent form, signed on %(day)s", day=latest.signed_on.isoformat() if latest.signed_on else "?")
+    return _("Consented on %(day)s", day=to_local(latest.consented_at).strftime("%Y-%m-%d"))
+
+
 # --- the season roster ----------------------------------------------------------------------------
 def roster_xlsx(season, enrolments: list[Enrolment]) -> bytes:
     headers = [_("No."), _("Full name"), _("Sex"), _("Birth date"), _("Grade"), _("School"), _("Hometown"),
                _("Status"), _("Applied"), _("Guardians"), _("Pickup persons"), _("May go home alone"),
-               _("Allergies"), _("Health conditions"), _("Medicines"), _("High risk")]
+               _("Allergies"), _("Health conditions"), _("Medicines"), _("High risk"), _("Consent"), _("Notes")]
     rows = []
     for number, e in enumerate(enrolments, start=1):
         c = e.child
@@ -40,7 +49,8 @@ def roster_xlsx(season, enrolments: list[Enrolment]) -> bytes:
                      _when(e.applied_at),
                      "；".join(f"{g.name}（{g.relation}）{g.phone}" for g in c.guardians),
                      "；".join(f"{p.name}（{p.relation}）{p.phone}" for p in c.pickups),
-                     _yes(c.may_go_home_alone), c.allergies, c.conditions, c.medicines, _yes(c.high_risk)])
+                     _yes(c.may_go_home_alone), c.allergies, c.conditions, c.medicines, _yes(c.high_risk),
+                     _consent_text(c.consents), c.notes])
     return workbook([(season.name, headers, rows)], title=f"{season.site.name} · {season.name}")
 
 

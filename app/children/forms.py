@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from app.core.forms import BaseForm
@@ -82,6 +82,13 @@ class ConsentForm(BaseForm):
     guardian_relation = StringField(_l("Relation to the child"), validators=[required(), max_len(20)])
     agreed = BooleanField(_l("The guardian has read this notice and agrees"), validators=[InputRequired(
         message=_l("Consent can only be recorded when the guardian agrees."))])
+    signed_on = DateField(_l("Signed on paper on"), validators=[optional()], description=_l(
+        "Only when the guardian signed a paper consent form: the day it was signed. Leave empty when the "
+        "guardian agrees here."))
+
+    def validate_signed_on(self, field):
+        if field.data and not (date(2000, 1, 1) <= field.data <= local_today()):
+            raise ValidationError(_l("The day the paper form was signed must be between 2000 and today."))
 
     def validate_agreed(self, field):
         if not field.data:

@@ -43,6 +43,9 @@ register_events({
     "pickup.changed": _l("Changed an authorised pickup person's details"),
     "pickup.removed": _l("Removed an authorised pickup person"),
     "consent.recorded": _l("Recorded the guardian's consent (notice version %(version)s)"),
+    "consent.paper": _l("Recorded the guardian's paper consent form from an imported list (notice version "
+                        "%(version)s)"),
+    "child.merged": _l("Filled empty fields from an imported list: %(fields)s"),
     "enrolment.applied": _l("Applied for %(season)s"),
     "enrolment.enrolled": _l("Enrolled in %(season)s"),
     "enrolment.waitlisted": _l("Waitlisted for %(season)s"),

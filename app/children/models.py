@@ -20,6 +20,7 @@ from app.extensions import db
 SEXES = ("m", "f")
 GRADES = tuple(range(1, 10))  # 一年级 .. 九年级 (初三)
 ENROLMENT_STATUSES = ("applied", "enrolled", "waitlisted", "withdrawn")
+CONSENT_SOURCES = ("online", "paper")  # recorded on the consent page / signed on paper (e.g. imported)
 ACTIVE_STATUSES = ("applied", "enrolled", "waitlisted")
 ERASED_NAME = "已删除"
 
@@ -108,8 +109,11 @@ class ConsentNotice(db.Model):
 
 
 class Consent(db.Model):
-    """A guardian's consent to one notice version; written once, never edited."""
+    """A guardian's consent to one notice version; written once, never edited. ``source`` says how it
+    was given: read and agreed on the consent page ("online") or signed on a paper form ("paper",
+    with the day it was signed in ``signed_on``, e.g. from an imported roster)."""
     __tablename__ = "consents"
+    __table_args__ = (CheckConstraint(f"source IN ({_in(CONSENT_SOURCES)})", name="source_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
@@ -118,6 +122,8 @@ class Consent(db.Model):
     guardian_relation: Mapped[str] = mapped_column(String(20))
     consented_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    signed_on: Mapped[date | None]
 
     child: Mapped[Child] = relationship(back_populates="consents")
     notice: Mapped[ConsentNotice] = relationship(lazy="joined")

@@ -207,13 +207,15 @@ def likely_duplicates(site_id: int, name: str, birth_date: date | None, phones: 
     return list(db.session.scalars(query.limit(5)))
 
 
-def duplicate_keys(site_id: int) -> tuple[set, set]:
-    """For imports: {(name, birth_date)} and {(name, phone)} of the site's children, in two queries."""
-    by_birth = {(n, b) for n, b in db.session.execute(
-        select(Child.name, Child.birth_date).where(Child.site_id == site_id, Child.erased_at.is_(None)))}
-    by_phone = {(n, p) for n, p in db.session.execute(
-        select(Child.name, Guardian.phone).join(Guardian, Guardian.child_id == Child.id)
-        .where(Child.site_id == site_id, Child.erased_at.is_(None)))}
+def duplicate_keys(site_id: int) -> tuple[dict, dict]:
+    """For imports: {(name, birth_date): child_id} and {(name, phone): child_id} of the site's children,
+    in two queries."""
+    by_birth = {(n, b): i for i, n, b in db.session.execute(
+        select(Child.id, Child.name, Child.birth_date).where(Child.site_id == site_id, Child.erased_at.is_(None))
+        .order_by(Child.id.desc()))}
+    by_phone = {(n, p): i for i, n, p in db.session.execute(
+        select(Child.id, Child.name, Guardian.phone).join(Guardian, Guardian.child_id == Child.id)
+        .where(Child.site_id == site_id, Child.erased_at.is_(None)).order_by(Child.id.desc()))}
     return by_birth, by_phone
 
 
@@ -236,7 +238,8 @@ def roster_for_export(season: Season) -> list[Enrolment]:
     return list(db.session.scalars(
         select(Enrolment).join(Enrolment.child).options(
             contains_eager(Enrolment.child).selectinload(Child.guardians),
-            contains_eager(Enrolment.child).selectinload(Child.pickups))
+            contains_eager(Enrolment.child).selectinload(Child.pickups),
+            contains_eager(Enrolment.child).selectinload(Child.consents))
         .where(Enrolment.season_id == season.id).order_by(Enrolment.status, Child.name_pinyin)))
 
 

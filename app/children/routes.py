@@ -17,7 +17,7 @@ from flask_login import current_user
 from app.children import bp, exports, importer, queries, services
 from app.children.forms import (ChildForm, ConsentForm, EnrolForm, EraseForm, GuardianForm, ImportForm,
                                 NewChildForm, PickupForm)
-from app.children.labels import GRADE_LABELS, SEX_LABELS, STATUS_LABELS
+from app.children.labels import CHILD_FIELD_LABELS, GRADE_LABELS, SEX_LABELS, STATUS_LABELS
 from app.children.models import (ENROLMENT_STATUSES, GRADES, Child, Enrolment, Guardian,
                                  ImportBatch, PickupPerson)
 from app.children.notice import current_notice_text
@@ -137,6 +137,7 @@ def roster(season: Season):
                       site_id=season.site_id, season=season.id)
     return render("children/roster.html", "children/_roster.html", site=season.site, season=season,
                   filters=filters, page=items, alerts=queries.alerts_for([e.child_id for e in items.items]),
+                  consented=queries.consented_ids([e.child_id for e in items.items]),
                   schools=queries.schools_of(season.site_id), grades=GRADES, statuses=ENROLMENT_STATUSES,
                   counts=counts, free=max(season.capacity - counts["enrolled"], 0),
                   waiting=queries.waitlist(season, limit=5), list_url=url,
@@ -326,9 +327,27 @@ def import_preview(import_batch: ImportBatch):
     batch = queries.import_batch(import_batch.id)
     rows = batch.payload.get("rows", [])
     problems = [r for r in rows if r["errors"]]
-    valid = [r for r in rows if not r["errors"]]
+    flagged = [r for r in rows if r.get("duplicate") and not r["errors"]]
+    valid = [r for r in rows if not r["errors"] and not r.get("duplicate")]
     return render("children/import_preview.html", batch=batch, site=batch.site, problems=problems,
-                  valid=valid[:100], valid_count=len(valid), total=len(rows), expired=batch.expires_at < utcnow())
+                  flagged=flagged, valid=valid[:100], valid_count=len(valid), total=len(rows),
+                  ignored=batch.payload.get("ignored", []),
+                  ignored_text="、".join(f"{header}（{why}）" for header, why in batch.payload.get("ignored", [])),
+                  expired=batch.expires_at < utcnow())
+
+
+def _import_message(result) -> str:
+    message = _("%(count)d children saved.", count=result.saved)
+    if result.merged:
+        message += " " + _("%(count)d rows were merged into children already registered.", count=result.merged)
+    if result.skipped:
+        message += " " + _("%(count)d rows were skipped: the same children were registered meanwhile.",
+                           count=result.skipped)
+    for name, keys in result.kept[:10]:
+        message += " " + _("%(name)s: the record was kept where the file differs (%(fields)s); change it on the "
+                           "child's page if needed.", name=name,
+                           fields="、".join(str(CHILD_FIELD_LABELS[key]) for key in keys))
+    return message
 
 
 @bp.route("/imports/<int:import_batch_id>/confirm", methods=["POST"])
@@ -337,15 +356,16 @@ def import_confirm(import_batch: ImportBatch):
     site_id, batch_id = import_batch.site_id, import_batch.id
 
     def done(result):
-        saved, valid = result
-        message = _("%(count)d children saved.", count=saved)
-        if saved < valid:
-            message += " " + _("%(count)d rows were skipped: the same children were registered meanwhile.",
-                               count=valid - saved)
-        return redirect_after_post(url_for("children.child_list", site_id=site_id), notice=message)
+        if result.season_id:
+            target = url_for("children.roster", season_id=result.season_id)
+        else:
+            target = url_for("children.child_list", site_id=site_id)
+        return redirect_after_post(target, notice=_import_message(result))
 
-    return save(None, lambda _values: services.save_import(batch_id, by=current_user), done=done,
-                again=lambda: redirect_after_post(url_for("children.import_start", site_id=site_id)))
+    return save(None, lambda _values: services.save_import(batch_id, request.form, by=current_user), done=done,
+                again=lambda: redirect_after_post(url_for("children.import_preview", import_batch_id=batch_id)
+                                                  if db.session.get(ImportBatch, batch_id) is not None
+                                                  else url_for("children.import_start", site_id=site_id)))
 
 
 @bp.route("/imports/<int:import_batch_id>/cancel", methods=["POST"])

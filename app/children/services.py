@@ -9,6 +9,7 @@ changes enrolments locks the season row FIRST (``app.core.db.lock``), then reads
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -156,10 +157,13 @@ def current_notice() -> ConsentNotice:
 def record_consent(child: Child, values: dict, *, by) -> Consent:
     _refuse_erased(child)
     notice = current_notice()
+    signed_on = values.get("signed_on")
     consent = Consent(child_id=child.id, notice_id=notice.id, guardian_name=values["guardian_name"],
-                      guardian_relation=values["guardian_relation"], consented_at=utcnow(), recorded_by_id=by.id)
+                      guardian_relation=values["guardian_relation"], consented_at=utcnow(), recorded_by_id=by.id,
+                      source="paper" if signed_on else "online", signed_on=signed_on)
     db.session.add(consent)
-    audit.record("consent", "consent.recorded", by=by, child=child, version=notice.version)
+    audit.record("consent", "consent.recorded", by=by, child=child, version=notice.version,
+                 source=consent.source)
     return consent
 
 
@@ -342,8 +346,126 @@ def _batch_now(batch_id: int) -> ImportBatch | None:
                              .execution_options(populate_existing=True))
 
 
-def save_import(batch_id: int, *, by) -> tuple[int, int]:
-    """Save every valid row of a previewed import; returns (saved, valid). Rows that became
+IMPORT_CHOICES = {"skip", "import", "merge"}
+MERGE_FIELDS = ("birth_date", "grade", "school", "hometown", "allergies", "conditions", "medicines", "notes")
+
+
+@dataclass
+class ImportResult:
+    saved: int = 0        # new children
+    merged: int = 0       # rows merged into a child already registered
+    skipped: int = 0      # rows that became duplicates since the preview
+    season_id: int | None = None
+    kept: list = field(default_factory=list)  # (child name, [field keys]) where the file differed
+
+
+def import_choices(batch: ImportBatch, form) -> dict[int, str]:
+    """The coordinator's choice for every flagged likely-duplicate row of the preview (``row-<n>``:
+    skip, import anyway, or merge into the child already registered); unknown rows or choices refused."""
+    flagged = {row["row"]: row["duplicate"] for row in batch.payload.get("rows", [])
+               if row.get("duplicate") and not row["errors"]}
+    choices = {}
+    for key in form:
+        if not key.startswith("row-"):
+            continue
+        number = key.removeprefix("row-")
+        value = form.get(key)
+        if not number.isdigit() or int(number) not in flagged:
+            raise FormError(None, _("The choice for row %(row)s does not belong to this import. Reload the "
+                                    "preview.", row=number[:8]))
+        allowed = {"skip", "import", "merge"} if flagged[int(number)].get("child_id") else {"skip", "import"}
+        if value not in allowed:
+            raise FormError(None, _("Choose what to do with row %(row)s: skip it, import it anyway or merge it "
+                                    "into the child already registered.", row=number))
+        choices[int(number)] = value
+    return choices
+
+
+def _new_child(batch: ImportBatch, v: dict) -> Child:
+    child = Child(site_id=batch.site_id, sex=v["sex"], birth_date=date.fromisoformat(v["birth_date"]),
+                  grade=v["grade"], school=v["school"], hometown=v["hometown"], allergies=v["allergies"],
+                  conditions=v["conditions"], medicines=v["medicines"], high_risk=v["high_risk"],
+                  may_go_home_alone=v["may_go_home_alone"], notes=v.get("notes", ""))
+    _set_name(child, v["name"])
+    child.guardians.append(_guardian_of(v))
+    if batch.season_id:
+        child.enrolments.append(Enrolment(season_id=batch.season_id, status="applied", applied_at=utcnow()))
+    return child
+
+
+def _guardian_of(v: dict) -> Guardian:
+    return Guardian(name=v["guardian_name"], relation=v["guardian_relation"], phone=v["guardian_phone"],
+                    employer=v["guardian_employer"])
+
+
+def _paper_consent(child: Child, v: dict, notice: ConsentNotice, by) -> bool:
+    """The paper consent form of an imported row (its signing day in ``paper_consent``)."""
+    if not v.get("paper_consent"):
+        return False
+    child.consents.append(Consent(notice_id=notice.id, guardian_name=v["guardian_name"],
+                                  guardian_relation=v["guardian_relation"], consented_at=utcnow(),
+                                  recorded_by_id=by.id, source="paper",
+                                  signed_on=date.fromisoformat(v["paper_consent"])))
+    return True
+
+
+def _merge(batch: ImportBatch, child_id: int, v: dict, notice, by, result: ImportResult) -> None:
+    """Fill the registered child's empty fields from the row, add its guardian when new, its paper
+    consent and its place on the season's list; fields that already hold another value are kept (and
+    named in the result)."""
+    lock(db.session, Child, child_id)
+    child = db.session.scalar(select(Child).where(Child.id == child_id).execution_options(populate_existing=True))
+    if child is None or child.site_id != batch.site_id or child.is_erased:
+        raise FormError(None, _("The child to merge “%(name)s” into no longer exists. Upload the file again.",
+                                name=v["name"]))
+    filled, kept = [], []
+    for key in MERGE_FIELDS:
+        new = v.get(key)
+        if key == "birth_date" and new:
+            new = date.fromisoformat(new)
+        if new in (None, ""):
+            continue
+        old = getattr(child, key)
+        if old in (None, ""):
+            setattr(child, key, new)
+            filled.append(key)
+        elif old != new:
+            kept.append(key)
+    for key in ("high_risk", "may_go_home_alone"):
+        if bool(v.get(key)) != getattr(child, key):
+            kept.append(key)
+    if kept:
+        result.kept.append((child.name, kept))
+    if filled:
+        audit.record("update", "child.merged", by=by, child=child, fields=[f"child.{key}" for key in filled])
+    if v["guardian_phone"] not in {g.phone for g in child.guardians}:
+        child.guardians.append(_guardian_of(v))
+        audit.record("update", "guardian.added", by=by, child=child)
+    if batch.season_id and _put_on_list(child, batch.season_id):
+        db.session.flush()
+        audit.record("enrol", "enrolment.applied", by=by, child=child, season=batch.season_id)
+    if _paper_consent(child, v, notice, by):
+        db.session.flush()
+        audit.record("consent", "consent.paper", by=by, child=child, version=notice.version)
+    result.merged += 1
+
+
+def _put_on_list(child: Child, season_id: int) -> bool:
+    """Put a registered child on the season's list (applied) unless it is on it already."""
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.child_id == child.id,
+                                                          Enrolment.season_id == season_id))
+    if enrolment is None:
+        child.enrolments.append(Enrolment(season_id=season_id, status="applied", applied_at=utcnow()))
+    elif enrolment.status == "withdrawn":
+        enrolment.status, enrolment.applied_at, enrolment.withdrawn_at = "applied", utcnow(), None
+    else:
+        return False
+    return True
+
+
+def save_import(batch_id: int, form=None, *, by) -> ImportResult:
+    """Save every valid row of a previewed import, and the flagged likely duplicates as the
+    coordinator chose (``form``: ``row-<n>`` = skip / import / merge). Valid rows that became
     duplicates since the preview are skipped. The batch is locked and read again first, so the same
     import confirmed twice at once is saved once; the second gets a clear message."""
     batch = _batch_now(batch_id)
@@ -351,36 +473,41 @@ def save_import(batch_id: int, *, by) -> tuple[int, int]:
         raise FormError(None, _("This import has already been saved (or was cancelled): nothing more was saved."))
     if batch.expires_at < utcnow():
         raise FormError("file", _("This preview has expired. Upload the file again."))
+    choices = import_choices(batch, form or {})
     if batch.season_id:
         _lock_season(batch.season_id)
+    result = ImportResult(season_id=batch.season_id)
+    notice = current_notice()
     by_birth, by_phone = queries.duplicate_keys(batch.site_id)
-    rows = [row for row in batch.payload.get("rows", []) if not row["errors"]]
     children = []
-    for row in rows:
-        v = row["values"]
-        birth = date.fromisoformat(v["birth_date"])
-        if (v["name"], birth) in by_birth or (v["name"], v["guardian_phone"]) in by_phone:
+    for row in batch.payload.get("rows", []):
+        if row["errors"]:
             continue
-        by_birth.add((v["name"], birth))
-        by_phone.add((v["name"], v["guardian_phone"]))
-        child = Child(site_id=batch.site_id, sex=v["sex"], birth_date=birth, grade=v["grade"],
-                      school=v["school"], hometown=v["hometown"], allergies=v["allergies"],
-                      conditions=v["conditions"], medicines=v["medicines"], high_risk=v["high_risk"],
-                      may_go_home_alone=v["may_go_home_alone"], notes="")
-        _set_name(child, v["name"])
-        child.guardians.append(Guardian(name=v["guardian_name"], relation=v["guardian_relation"],
-                                        phone=v["guardian_phone"], employer=v["guardian_employer"]))
-        if batch.season_id:
-            child.enrolments.append(Enrolment(season_id=batch.season_id, status="applied",
-                                              applied_at=utcnow()))
+        v = row["values"]
+        choice = choices.get(row["row"], "skip") if row.get("duplicate") else "new"
+        if choice == "skip":
+            continue
+        if choice == "merge":
+            _merge(batch, row["duplicate"]["child_id"], v, notice, by, result)
+            continue
+        birth = date.fromisoformat(v["birth_date"])
+        if choice == "new" and ((v["name"], birth) in by_birth or (v["name"], v["guardian_phone"]) in by_phone):
+            result.skipped += 1
+            continue
+        by_birth[(v["name"], birth)] = by_phone[(v["name"], v["guardian_phone"])] = 0
+        child = _new_child(batch, v)
+        _paper_consent(child, v, notice, by)
         children.append(child)
     db.session.add_all(children)
     db.session.flush()
     for child in children:
         audit.record("import", "child.imported", by=by, child=child)
+        if child.consents:
+            audit.record("consent", "consent.paper", by=by, child=child, version=notice.version)
+    result.saved = len(children)
     db.session.delete(batch)
     db.session.flush()
-    return len(children), len(rows)
+    return result
 
 
 def cancel_import(batch_id: int, *, by) -> None:

@@ -7,13 +7,13 @@ derivation while SECRET_KEY is set (app.volunteers.services.identity). Masks are
 and last character (the length stays). Certificates already issued keep their printed mask.
 
 Revision ID: 0007_volunteers_security
-Revises: 0005_audit_chain (the lead re-points it to 0006_consent_source when merging)
+Revises: 0006_consent_source
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_volunteers_security"
-down_revision = "0005_audit_chain"
+down_revision = "0006_consent_source"
 branch_labels = None
 depends_on = None
 

@@ -58,5 +58,59 @@ def test_import_preview_shows_row_errors(page, browser_login, world, tmp_path):
     assert "李四" in text and text.count("\n") >= 3
     assert page.locator("[data-testid=import-problems] li.error").count() == 3  # date, grade, phone
     page.click("[data-testid=import-confirm]")
-    page.wait_for_url(f"**/sites/{world.site.id}/children")
+    # the import had a season (the current one, chosen by default): the coordinator lands on its roster
+    page.wait_for_url(f"**/seasons/{world.season.id}/children")
     assert "张小雨" in page.locator("#children-section").inner_text()
+
+
+def test_on_a_phone_consent_then_enrol_without_a_dead_end(phone_page, browser_login, make, world):
+    """360 px: a child without consent shows the way to consent; after it, the enrol form."""
+    page = phone_page
+    child = make.child(world.site, "王小明")
+    browser_login(page, world.users["coordinator"])
+    page.goto(f"/children/{child.id}")
+    enrolments = page.locator("[data-testid=enrolments]")
+    expect(enrolments.locator("button[value=enrol]")).to_have_count(0)
+    link = page.locator("[data-testid=consent-needed] a")
+    expect(link).to_be_visible()
+    link.click()
+    page.fill("input[name=guardian_name]", "王妈妈")
+    page.fill("input[name=guardian_relation]", "母亲")
+    page.check("input[name=agreed]")
+    page.click("#consent-form button.primary")
+    page.wait_for_url(f"**/children/{child.id}")
+    expect(page.locator("[data-testid=consent-needed]")).to_have_count(0)
+    enrol = enrolments.locator("button[value=enrol]")
+    expect(enrol).to_be_visible()
+    assert enrol.bounding_box()["x"] + enrol.bounding_box()["width"] <= 360
+    enrol.click()
+    expect(enrolments).to_contain_text(world.season.name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_on_a_phone_a_likely_duplicate_is_merged_from_the_preview(phone_page, browser_login, db, make, world,
+                                                                  tmp_path):
+    from datetime import date
+
+    from app.children.models import Child
+
+    page = phone_page
+    wang = make.child(world.site, "王五", birth_date=date(2015, 1, 2), school="")
+    workbook = Workbook()
+    workbook.active.append(["旧馆街道2025年暑期班报名表"])
+    workbook.active.append(["儿童姓名", "性别", "出生年月", "年级", "就读学校", "监护人", "联系方式", "身份证号"])
+    workbook.active.append(["王五", "男", "2015.1.2", "小四", "练市小学", "王父", "13900000005", "330503201501020011"])
+    path = tmp_path / "报名表.xlsx"
+    workbook.save(path)
+    browser_login(page, world.users["coordinator"])
+    page.goto(f"/sites/{world.site.id}/children/import")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("[data-testid=import-form] button.primary")
+    page.locator("[data-testid=import-flagged]").wait_for()
+    expect(page.locator("[data-testid=import-ignored]")).to_contain_text("身份证号")
+    page.select_option("[data-testid=choice-3]", "merge")
+    page.click("[data-testid=import-confirm]")
+    page.wait_for_url(f"**/seasons/{world.season.id}/children")
+    db.session.expire_all()
+    assert db.session.get(Child, wang.id).school == "练市小学"
+    assert len(db.session.scalars(db.select(Child)).all()) == 1

@@ -48,8 +48,10 @@ def _children(db):
 def test_template_has_chinese_headers(coordinator):
     response = coordinator.get("/children/import-template.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
-    assert [c.value for c in sheet[1]][:4] == ["姓名", "性别", "出生日期", "年级"]
-    assert "监护人电话" in [c.value for c in sheet[1]]
+    # required columns carry an asterisk; the optional ones do not
+    assert [c.value for c in sheet[1]][:6] == ["姓名*", "性别*", "出生日期*", "年级*", "学校", "籍贯"]
+    assert "监护人电话*" in [c.value for c in sheet[1]]
+    assert "纸质同意书签署日期" in [c.value for c in sheet[1]] and "备注" in [c.value for c in sheet[1]]
 
 
 def test_import_with_errors_then_success(coordinator, db, make, world):
@@ -70,7 +72,8 @@ def test_import_with_errors_then_success(coordinator, db, make, world):
     preview = coordinator.get(response.location).get_data(as_text=True)
     for expected in ("Bad date", "Unknown grade", "phone is missing", "Likely duplicate", "formula"):
         assert expected in preview, expected
-    assert "7 rows: 2 can be saved, 5 have problems" in preview
+    assert "7 rows: 2 can be saved." in preview and "4 have problems" in preview
+    assert "1 look like children already registered" in preview  # 王五: the coordinator chooses
     assert f"名单.xlsx</strong> → {world.season.name}" in preview  # the season, loaded with the batch
 
     batch_id = db.session.scalar(select(ImportBatch.id))
