@@ -39,7 +39,19 @@ def create_app(config: object | None = None) -> Flask:
     init_static(app)
     init_cli(app)
     init_proxy(app)
+    check_settings(app)
     return app
+
+
+def check_settings(app: Flask) -> None:
+    """Settings that would otherwise fail on first use fail at start-up, with the setting's name."""
+    from app.volunteers.services.identity import id_hash_keys
+
+    with app.app_context():
+        try:
+            id_hash_keys()
+        except Exception as error:
+            raise RuntimeError(f"ID_HASH_KEYS is not valid ('<version>:<base64 key>,...'): {error}") from None
 
 
 def init_extensions(app: Flask) -> None:

@@ -145,3 +145,14 @@ def test_editing_a_profile_finds_a_duplicate_under_an_older_key(app, client, db,
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(VolunteerProfile, other.id).id_number_hash.startswith("1:")
+
+
+def test_a_malformed_id_key_stops_the_app_at_start_up(database_uri):
+    import pytest
+
+    from app import create_app
+    from app.config import TestConfig
+
+    for keys in ("1:not base64!!", "nonsense", ""):
+        with pytest.raises(RuntimeError, match="ID_HASH_KEYS"):
+            create_app(TestConfig(database_uri, ID_HASH_KEYS=keys))

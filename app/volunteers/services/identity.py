@@ -29,7 +29,7 @@ def id_hash_keys() -> list[tuple[str, bytes]]:
         version, sep, encoded = part.strip().partition(":")
         if not sep or not version.isdigit() or version == "0":
             continue
-        keys.append((version, base64.b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4))))
+        keys.append((version, base64.b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4), validate=True)))
     if not keys:
         raise RuntimeError("ID_HASH_KEYS holds no key (format: '<version>:<base64 key>,...')")
     return sorted(keys, key=lambda k: int(k[0]), reverse=True)
