@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from app.children.models import (AuditEntry, Child, Consent, Enrolment, ErasureRecord, Guardian,
                                  ImportBatch, PickupPerson)
 from app.children.names import search_key
+from app.core.args import arg_choice, arg_text
 from app.core.permissions import COORDINATOR
 from app.extensions import db
 from app.sites.models import Season, Site
@@ -66,14 +67,15 @@ class Filters:
     allergy: bool = False
 
     @classmethod
-    def from_args(cls, args) -> Filters:
+    def from_request(cls) -> Filters:
+        """The filters of this request's query string, read at the edge (app.core.args): anything
+        unreadable (NUL bytes, huge numbers, unknown values) is treated as absent."""
         from app.children.models import ENROLMENT_STATUSES, GRADES
 
-        grade = args.get("grade", type=int)
-        status = args.get("status", "")
-        return cls(q=args.get("q", "").strip()[:60], grade=grade if grade in GRADES else None,
-                   status=status if status in ENROLMENT_STATUSES else "",
-                   school=args.get("school", "").strip()[:120], allergy=args.get("allergy") == "1")
+        grade = arg_choice("grade", {str(g) for g in GRADES})
+        return cls(q=arg_text("q", 60), grade=int(grade) if grade else None,
+                   status=arg_choice("status", ENROLMENT_STATUSES),
+                   school=arg_text("school", 120), allergy=arg_choice("allergy", {"1"}) == "1")
 
     def args(self) -> dict:
         out = {"q": self.q, "grade": self.grade, "status": self.status, "school": self.school,

@@ -23,7 +23,7 @@ from app.children.models import (ENROLMENT_STATUSES, GRADES, Child, Enrolment, G
 from app.children.notice import current_notice_text
 from app.core import audit, crud
 from app.core.htmx import redirect_after_post, render
-from app.core.pagination import paginate
+from app.core.pagination import ListPage, paginate
 from app.core.permissions import COORDINATE, SITE_MANAGE, register_loader, requires
 from app.core.timeutil import local_today, utcnow
 from app.core.views import save
@@ -87,10 +87,10 @@ def _note_guardian_reads(response):
     return response
 
 
-def _inline(table, child):
-    """The context of an inline table shown inside the child's page (as crud.register builds it)."""
-    page = db.paginate(table.list_query(child, False), page=1, per_page=table.per_page, error_out=False)
-    return dict(parent=child, form=table.form(formdata=None), page=page, show_archived=False,
+def _inline(table, child, rows):
+    """The context of an inline table shown inside the child's page (as crud.register builds it),
+    over ``rows`` the record query has already loaded."""
+    return dict(parent=child, form=table.form(formdata=None), page=ListPage(rows), show_archived=False,
                 list_url=url_for(f"children.{table.name}_list", child_id=child.id), bp="children", table=table,
                 can_manage=not child.is_erased, can_create=not child.is_erased)
 
@@ -115,7 +115,7 @@ def index():
 @bp.route("/sites/<int:site_id>/children")
 @requires(SITE_MANAGE)
 def child_list(site: Site):
-    filters = queries.Filters.from_args(request.args)
+    filters = queries.Filters.from_request()
     items = paginate(queries.children_of_site(site, filters))
     url = url_for("children.child_list", site_id=site.id)
     ids = [c.id for c in items.items]
@@ -129,7 +129,7 @@ def child_list(site: Site):
 @bp.route("/seasons/<int:season_id>/children")
 @requires(SITE_MANAGE)
 def roster(season: Season):
-    filters = queries.Filters.from_args(request.args)
+    filters = queries.Filters.from_request()
     items = paginate(queries.roster(season, filters))
     url = url_for("children.roster", season_id=season.id)
     counts = queries.status_counts(season)
@@ -189,7 +189,8 @@ def child_detail(child: Child):
     return render("children/detail.html", child=child, site=child.site, alert=queries.alert_of(child),
                   consented=bool(child.consents), erasure=queries.erasure_of(child.id) if child.is_erased else None,
                   enrol_form=EnrolForm(formdata=None, seasons=seasons, data=_season_default(all_seasons, seasons)),
-                  guardians=_inline(GUARDIANS, child), pickups=_inline(PICKUPS, child))
+                  guardians=_inline(GUARDIANS, child, child.guardians),
+                  pickups=_inline(PICKUPS, child, child.pickups))
 
 
 def _refused_erased(child: Child):
