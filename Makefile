@@ -16,7 +16,7 @@ DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libpan
 run: setup db
 	$(FLASK) seed-demo --if-empty
 	@echo "Huhang is starting on http://127.0.0.1:5000  (Ctrl-C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	HUHANG_BIND=127.0.0.1:5000 WEB_CONCURRENCY=2 HUHANG_ACCESS_LOG=- $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 test: setup $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)

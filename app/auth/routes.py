@@ -37,6 +37,8 @@ def login():
             return response
         login_user(attempt.user)
         session["sv"] = attempt.user.session_version
+        if attempt.notice:
+            flash(attempt.notice, "warning")
         session["locale"] = attempt.user.locale or session.get("locale")
         return redirect(safe_next(form.next.data) or url_for("main.dashboard"), 303)
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.auth import queries
 from app.auth.models import Invitation, User
@@ -27,6 +29,7 @@ class SignIn:
     """What a sign-in attempt came to: the user, or the message to show (and nothing else)."""
     user: User | None = None
     problem: str | None = None
+    notice: str | None = None  # told to the account holder once signed in
 
 
 def _wrong() -> str:
@@ -61,9 +64,27 @@ def sign_in(values: dict, *, now: datetime | None = None) -> SignIn:
         db.session.flush()
         return SignIn(problem=_wrong())
     user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+    notice = _reset_notice(user)
     user.last_login_at = now
     db.session.flush()
-    return SignIn(user=user)
+    return SignIn(user=user, notice=notice)
+
+
+def _reset_notice(user: User) -> str | None:
+    """The account holder is told when someone else made a link that can set a new password for
+    their account since they last signed in (a coordinator or an administrator resetting access)."""
+    since = user.last_login_at or user.created_at
+    link = db.session.scalar(
+        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None),
+                                 Invitation.created_at > since, Invitation.created_by_id.is_not(None),
+                                 Invitation.created_by_id != user.id)
+        .order_by(Invitation.created_at.desc()).limit(1))
+    if link is None:
+        return None
+    who = db.session.get(User, link.created_by_id)
+    return _("On %(when)s, %(name)s made a link that can set a new password for your account. If you did not "
+             "ask for it, tell the administrator; your password stays the same until the link is used.",
+             when=format_datetime(link.created_at, "short"), name=who.display_name if who else "?")
 
 
 def _locked_message(left: timedelta) -> str:
@@ -148,5 +169,6 @@ def accept_invitation(invitation: Invitation, values: dict) -> User:
     invitation.used_at = utcnow()
     invitation.user.set_password(values["password"])
     invitation.user.failed_logins, invitation.user.locked_until = 0, None
+    invitation.user.last_login_at = utcnow()
     end_sessions(invitation.user)
     return invitation.user

@@ -131,3 +131,21 @@ def test_signed_in_pages_and_exports_are_not_stored(client, make, login, world):
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store", url
     assert "no-store" not in client.application.test_client().get("/auth/login").headers.get("Cache-Control", "")
+
+
+def test_the_account_holder_is_told_when_someone_made_a_reset_link(app, client, db, make, login):
+    site = make.site()
+    admin = make.user("admin", username="boss", display_name="区管理员")
+    holder = make.user("volunteer", site, username="holder")
+    login(client, holder)  # signed in before: the link below comes after
+    client.post("/auth/logout", data={})
+    boss = app.test_client()
+    login(boss, admin)
+    assert boss.post(f"/admin/users/{holder.id}/invitation", data={}).status_code in (200, 303)
+    response = client.post("/auth/login", data={"login": "holder", "password": make.PASSWORD},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "区管理员" in page and "设置新密码的链接" in page
+    client.post("/auth/logout", data={})
+    again = client.post("/auth/login", data={"login": "holder", "password": make.PASSWORD}, follow_redirects=True)
+    assert "设置新密码的链接" not in again.get_data(as_text=True)  # told once
