@@ -33,7 +33,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ def load(tag: str, run: int, volunteers: int) -> dict:
 
     from app import create_app
     from app.extensions import db
+    from app.volunteers.models import VolunteerProfile
     from tests import factories as f
 
     f._seq = itertools.count(1 + run * 100000)
@@ -86,8 +86,7 @@ def load(tag: str, run: int, volunteers: int) -> dict:
                 user, site, real_name=f"志愿者{i}", id_number=f.resident_id(birth=f"19{80 + run}0101", seq=i),
                 volunteer_number=f"HHV-{tag}-{i}").id})
         cert = vols[-1]
-        profile = db.session.get(__import__("app.volunteers.models", fromlist=["VolunteerProfile"]).VolunteerProfile,
-                                 cert["profile"])
+        profile = db.session.get(VolunteerProfile, cert["profile"])
         f.hour_entry(profile, date(2025, 7, 8), "08:30", "11:30", status="approved", season=season)
         f.volunteer_settings(site)
         db.session.remove()
@@ -134,11 +133,12 @@ class Database:
     def rows(self, query: str, **params) -> list:
         """Rows of ``query`` (SQL text), read on a connection of this process."""
         from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
 
         if not hasattr(self, "engine"):
             url = ("postgresql+psycopg://" + PG_URL.split("://", 1)[1] if self.kind == "postgresql"
                    else f"sqlite:///{self.instance / 'huhang.db'}")
-            self.engine = create_engine(url, poolclass=__import__("sqlalchemy.pool", fromlist=["NullPool"]).NullPool)
+            self.engine = create_engine(url, poolclass=NullPool)
         with self.engine.connect() as conn:
             return [list(r) for r in conn.execute(text(query), params).all()]
 
@@ -148,8 +148,8 @@ class Database:
     def audit_verify(self) -> tuple[int, str]:
         out = subprocess.run([VENV_BIN / "flask", "audit", "verify"], cwd=ROOT, env=self.env, capture_output=True,
                              text=True)
-        return out.returncode, (out.stdout + out.stderr).strip().splitlines()[-1:] and \
-            (out.stdout + out.stderr).strip().splitlines()[-1] or ""
+        lines = (out.stdout + out.stderr).strip().splitlines()
+        return out.returncode, lines[-1] if lines else ""
 
 
 class Server:
@@ -510,7 +510,7 @@ def main() -> int:
     for kind, workers, log, errors in logs:
         print(f"server log {kind}/{workers}: {log} ({len(errors)} tracebacks)")
     if args.write:
-        mode = f"full: 50 volunteers x 20 entries" if args.full else "quick: 20 volunteers x 5 entries"
+        mode = "full: 50 volunteers x 20 entries" if args.full else "quick: 20 volunteers x 5 entries"
         tracebacks = [f"- {k}/{w}: {n}x `{line}`" for k, w, _l, errs in logs for line in sorted(set(errs))
                       for n in [errs.count(line)]]
         write_section("concurrency", "\n".join([
@@ -519,8 +519,9 @@ def main() -> int:
             "`bench/bench_concurrency.py`: real concurrent HTTP requests from signed-in sessions (CSRF and form "
             "tokens scraped from the rendered pages) against `gunicorn -c gunicorn.conf.py` with 4 threaded "
             "(`-k gthread --threads 4`) or 4 sync workers, on SQLite and PostgreSQL; the invariants are "
-            "checked in the database afterwards. Requests counts every HTTP request of the scenario "
-            f"(form pages included where a token is scraped); {mode}; {machine()}.",
+            "checked in the database afterwards. Requests: the requests under test (for hour-many also the "
+            "form page each volunteer opens before each entry; form pages read beforehand for tokens are not "
+            f"counted); {mode}; {machine()}.",
             "",
             table(results),
             "",
