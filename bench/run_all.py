@@ -11,6 +11,7 @@ BENCHES = [
     ["bench/bench_pdf_fonts.py", "--write"],
     ["bench/bench_children.py", "--write"],
     ["bench/bench_volunteers.py", "--write"],
+    ["bench/bench_concurrency.py", "--write"],
 ]
 
 
