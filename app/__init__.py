@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from htmx_flask import make_response as htmx_response
 
-from app.config import BASE_DIR, Config
+from app.config import BASE_DIR, Config, engine_options
 from app.core.urls import safe_next
 from app.extensions import (babel, cache_wtforms_catalogs, csrf, db, htmx, install_fast_gettext, limiter,
+                            limit_only_limited_endpoints,
                             login_manager, migrate)
 
 
@@ -21,6 +22,8 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
     )
     app.config.from_object(config or Config())
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     from app.config import prepare_sqlite_file
 
     prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -33,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
 
     init_extensions(app)
     init_blueprints(app)
+    limit_only_limited_endpoints(app)
     init_errors(app)
     init_security_headers(app)
     init_templates(app)
