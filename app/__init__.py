@@ -152,10 +152,10 @@ def init_security_headers(app: Flask) -> None:
 
 
 def init_templates(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, get_locale
+    from flask_babel import get_locale
 
     from app.admin.labels import ROLE_LABELS
-    from app.core import permissions
+    from app.core import formats, permissions
     from app.sites.labels import PARTY_KIND_LABELS
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -163,8 +163,9 @@ def init_templates(app: Flask) -> None:
                                  can_visit=permissions.can_visit, url_if_allowed=permissions.url_if_allowed,
                                  needs=permissions, role_labels=ROLE_LABELS,
                                  party_kind_labels=PARTY_KIND_LABELS)
-    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
-    app.jinja_env.filters["datetime"] = lambda d, fmt="short": format_datetime(d, fmt) if d else ""
+    # Flask-Babel's format_date/format_datetime, with the locale's patterns parsed once (app/core/formats.py)
+    app.jinja_env.filters["date"] = formats.format_date
+    app.jinja_env.filters["datetime"] = formats.format_datetime
 
     @app.context_processor
     def inject():
