@@ -66,7 +66,18 @@ def install_fast_gettext(app) -> None:
 
     @pass_eval_context
     def gettext(__eval_ctx, __string, **variables):
-        rv = request_translations().ugettext(__string)
+        translations = request_translations()
+        if not variables and __eval_ctx.autoescape:
+            # the same text every time for this catalogue: translated, escaped and formatted once
+            try:
+                done = translations._huhang_markup
+            except AttributeError:
+                done = translations._huhang_markup = {}
+            rv = done.get(__string)
+            if rv is None:
+                rv = done[__string] = Markup(translations.ugettext(__string)) % variables
+            return rv
+        rv = translations.ugettext(__string)
         if __eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
