@@ -68,12 +68,14 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> Filters:
         from app.children.models import ENROLMENT_STATUSES, GRADES
+        from app.core.forms import clean_line
 
         grade = args.get("grade", type=int)
         status = args.get("status", "")
-        return cls(q=args.get("q", "").strip()[:60], grade=grade if grade in GRADES else None,
+        # clean_line: no NUL or control characters reach the search (PostgreSQL refuses NUL: a 500)
+        return cls(q=clean_line(args.get("q", "")).strip()[:60], grade=grade if grade in GRADES else None,
                    status=status if status in ENROLMENT_STATUSES else "",
-                   school=args.get("school", "").strip()[:120], allergy=args.get("allergy") == "1")
+                   school=clean_line(args.get("school", "")).strip()[:120], allergy=args.get("allergy") == "1")
 
     def args(self) -> dict:
         out = {"q": self.q, "grade": self.grade, "status": self.status, "school": self.school,
