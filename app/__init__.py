@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from htmx_flask import make_response as htmx_response
 
-from app.config import BASE_DIR, Config
+from app.config import BASE_DIR, Config, engine_options
 from app.core.urls import safe_next
 from app.extensions import (babel, cache_wtforms_catalogs, csrf, db, htmx, install_fast_gettext, limiter,
+                            limit_only_limited_endpoints,
                             login_manager, migrate)
 
 
@@ -21,6 +22,8 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
     )
     app.config.from_object(config or Config())
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     from app.config import prepare_sqlite_file
 
     prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -33,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
 
     init_extensions(app)
     init_blueprints(app)
+    limit_only_limited_endpoints(app)
     init_errors(app)
     init_security_headers(app)
     init_templates(app)
@@ -182,19 +186,21 @@ def init_security_headers(app: Flask) -> None:
 
 
 def init_templates(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, get_locale
+    from flask_babel import get_locale
 
     from app.admin.labels import ROLE_LABELS
-    from app.core import permissions
+    from app.core import formats, permissions
+    from app.core.urls import url_maker
     from app.sites.labels import PARTY_KIND_LABELS
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions.can, nav_items=permissions.nav_items,
                                  can_visit=permissions.can_visit, url_if_allowed=permissions.url_if_allowed,
                                  needs=permissions, role_labels=ROLE_LABELS,
-                                 party_kind_labels=PARTY_KIND_LABELS)
-    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
-    app.jinja_env.filters["datetime"] = lambda d, fmt="short": format_datetime(d, fmt) if d else ""
+                                 party_kind_labels=PARTY_KIND_LABELS, url_maker=url_maker)
+    # Flask-Babel's format_date/format_datetime, with the locale's patterns parsed once (app/core/formats.py)
+    app.jinja_env.filters["date"] = formats.format_date
+    app.jinja_env.filters["datetime"] = formats.format_datetime
 
     @app.context_processor
     def inject():

@@ -82,11 +82,26 @@ def database_url(default: str) -> str:
     return url
 
 
+def engine_options(uri: str, options: dict | None) -> dict:
+    """The engine options for ``uri``: ``pool_pre_ping`` (a ``SELECT 1`` on every connection checkout,
+    i.e. every request) and ``pool_recycle`` only for a database server, whose connections can be
+    dropped under the pool (a restart, an idle timeout); a SQLite file has no connection to lose."""
+    options = dict(options or {})
+    if uri.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+        options.pop("pool_recycle", None)
+    else:
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_recycle", 1800)
+    return options
+
+
 class Config:
     INSTANCE_DIR = INSTANCE_DIR
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'huhang.db'}")
-    # hide_parameters: a database error never writes a child's name or a phone number into the log
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # hide_parameters: a database error never writes a child's name or a phone number into the log;
+    # pool_pre_ping and pool_recycle apply to PostgreSQL only (engine_options)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800, "hide_parameters": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")

@@ -58,39 +58,52 @@ def install_fast_gettext(app) -> None:
     through ``_`` -> ``context.resolve("gettext")`` -> ``context.call(wrapper)`` ->
     ``context.call(lambda)`` -> Flask-Babel's lookup for every string. Same semantics: the result is
     Markup when autoescaping, and always ``%``-formatted with the keyword arguments (``num`` for the
-    plural forms, ``context`` for the p-forms)."""
-    from jinja2 import pass_context
+    plural forms, ``context`` for the p-forms). They take the evaluation context only (autoescape),
+    not the template context: Jinja derives a new Context for every call of a ``pass_context``
+    function inside a loop (to pass the loop variables), i.e. for every ``_()`` in a table row."""
+    from jinja2 import pass_eval_context
     from markupsafe import Markup
 
-    @pass_context
-    def gettext(__context, __string, **variables):
-        rv = request_translations().ugettext(__string)
-        if __context.eval_ctx.autoescape:
+    @pass_eval_context
+    def gettext(__eval_ctx, __string, **variables):
+        translations = request_translations()
+        if not variables and __eval_ctx.autoescape:
+            # the same text every time for this catalogue: translated, escaped and formatted once
+            try:
+                done = translations._huhang_markup
+            except AttributeError:
+                done = translations._huhang_markup = {}
+            rv = done.get(__string)
+            if rv is None:
+                rv = done[__string] = Markup(translations.ugettext(__string)) % variables
+            return rv
+        rv = translations.ugettext(__string)
+        if __eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
-    @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
+    @pass_eval_context
+    def ngettext(__eval_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("num", __num)
         rv = request_translations().ungettext(__singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
+        if __eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
-    @pass_context
-    def pgettext(__context, __string_ctx, __string, **variables):
+    @pass_eval_context
+    def pgettext(__eval_ctx, __string_ctx, __string, **variables):
         variables.setdefault("context", __string_ctx)
         rv = request_translations().upgettext(__string_ctx, __string)
-        if __context.eval_ctx.autoescape:
+        if __eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
-    @pass_context
-    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+    @pass_eval_context
+    def npgettext(__eval_ctx, __string_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("context", __string_ctx)
         variables.setdefault("num", __num)
         rv = request_translations().unpgettext(__string_ctx, __singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
+        if __eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
@@ -136,3 +149,59 @@ login_manager = LoginManager()
 babel = RequestBabel()
 htmx = Htmx()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def limit_only_limited_endpoints(app) -> None:
+    """Flask-Limiter checks every request (a before_request hook, an after_request hook that adds the
+    headers and settles conditional deductions, a teardown that resets its context), although only a
+    few views carry a limit (``@limiter.limit``) and there are no default or application limits.
+    Run its three hooks only for the endpoints that have a limit; every other request skips them
+    (what they would do there: find no limit and do nothing). Call after the blueprints are
+    registered; the decision is kept per endpoint."""
+    from flask import request
+    from flask_limiter.util import get_qualified_name
+
+    manager = limiter.limit_manager
+    if manager._default_limits or manager._application_limits or manager._blueprint_limits:
+        return  # limits beyond the decorated views: leave Flask-Limiter as it is
+    limited: dict[str | None, bool] = {}
+
+    def is_limited() -> bool:
+        endpoint = request.endpoint
+        answer = limited.get(endpoint)
+        if answer is None:
+            view = app.view_functions.get(endpoint or "")
+            name = get_qualified_name(view) if view else ""
+            answer = limited[endpoint] = bool(
+                endpoint and (name in limiter._marked_for_limiting or limiter.limit_manager.has_hints(endpoint)))
+        return answer
+
+    def gate(hook, passthrough):
+        def gated(*args):
+            if is_limited():
+                return hook(*args)
+            return args[0] if passthrough else None
+
+        gated.__name__ = getattr(hook, "__name__", "limiter_hook")
+        gated.limiter_gated = True
+        return gated
+
+    def wrap(funcs: list, match, passthrough: bool) -> int:
+        found = 0
+        for i, fn in enumerate(funcs):
+            if not getattr(fn, "limiter_gated", False) and match(fn):
+                funcs[i] = gate(fn, passthrough)
+                found += 1
+        return found
+
+    check = limiter._check_request_limit
+    inject = Limiter._Limiter__inject_headers
+    release = getattr(limiter, "_Limiter__release_context")
+    found = wrap(app.before_request_funcs.setdefault(None, []), lambda fn: fn == check, False)
+    found += wrap(app.after_request_funcs.setdefault(None, []),
+                  lambda fn: getattr(fn, "func", None) is inject and getattr(fn, "args", ()) == (limiter,), True)
+    found += wrap(app.teardown_request_funcs.setdefault(None, []), lambda fn: fn == release, False)
+    if found == 0 and not limiter.enabled:
+        return  # RATELIMIT_ENABLED = False: Flask-Limiter registered no hooks
+    if found != 3:
+        raise RuntimeError(f"Flask-Limiter's hooks not found ({found} of 3): check limit_only_limited_endpoints")

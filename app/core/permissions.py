@@ -276,8 +276,31 @@ def nav_items() -> list[dict]:
         ("children.index", _l("Children")),
         ("admin.audit_trail", _l("Audit trail")),
     ]
-    # can_visit(endpoint) for URLs without objects, with the user resolved once (not per item)
+    # can_visit(endpoint) for URLs without objects: it depends on the user's grants only, so the
+    # answer is kept per set of grants, and each item's URL per script root (url_for without values)
     user = current_user._get_current_object()
-    return [dict(url=url_for(endpoint), label=label, active=request.endpoint == endpoint)
-            for endpoint, label in items
-            if (need := need_of(endpoint)) is not None and _allowed(need, Access(), user)]
+    if not (user and user.is_authenticated):
+        allowed = [endpoint for endpoint, _label in items
+                   if (need := need_of(endpoint)) is not None and _allowed(need, Access(), user)]
+    else:
+        key = (current_app.name, user.is_active, tuple(sorted((g.role, g.site_id or 0) for g in user.grants)))
+        allowed = _NAV_ALLOWED.get(key)
+        if allowed is None:
+            allowed = [endpoint for endpoint, _label in items
+                       if (need := need_of(endpoint)) is not None and _allowed(need, Access(), user)]
+            if len(_NAV_ALLOWED) > 1000:
+                _NAV_ALLOWED.clear()
+            _NAV_ALLOWED[key] = allowed
+    root = request.script_root
+    labels = dict(items)
+    out = []
+    for endpoint in allowed:
+        url = _NAV_URLS.get((id(current_app.url_map), root, endpoint))
+        if url is None:
+            url = _NAV_URLS[(id(current_app.url_map), root, endpoint)] = url_for(endpoint)
+        out.append(dict(url=url, label=labels[endpoint], active=request.endpoint == endpoint))
+    return out
+
+
+_NAV_ALLOWED: dict[tuple, list[str]] = {}
+_NAV_URLS: dict[tuple, str] = {}

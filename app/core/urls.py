@@ -12,3 +12,21 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
         return None
     return target
+
+
+_SENTINEL = 2147483647  # the largest key the int converter accepts; never a digit run of a real URL part
+
+
+def url_maker(endpoint: str, param: str, **values):
+    """``url_for(endpoint, **values, param=id)`` as a function of ``id`` for the rows of a table:
+    the URL is built once (with a stand-in id) and each row only puts its id in (a ``url_for`` per
+    row resolves the endpoint and runs the URL map's builder every time). For integer ids; the
+    stand-in must occur exactly once in the built URL, else this falls back to ``url_for``."""
+    from flask import url_for
+
+    built = url_for(endpoint, **values, **{param: _SENTINEL})
+    marker = str(_SENTINEL)
+    if built.count(marker) != 1:
+        return lambda value: url_for(endpoint, **values, **{param: value})
+    head, tail = built.split(marker)
+    return lambda value: f"{head}{int(value)}{tail}"
