@@ -122,6 +122,8 @@ EXPECTED_NEED = {
     "volunteers.applications": "site.manage",
     "volunteers.archive_profile": "site.manage",
     "volunteers.certificate_pdf": "volunteer.own",
+    "volunteers.change_entry": "volunteer.own",
+    "volunteers.withdraw_entry": "volunteer.own",
     "volunteers.certificates": "site.view",
     "volunteers.correct": "site.manage",
     "volunteers.decline": "site.manage",

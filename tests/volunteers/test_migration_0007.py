@@ -7,6 +7,8 @@ import hmac
 
 from sqlalchemy import text
 
+from types import SimpleNamespace
+
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
@@ -20,9 +22,13 @@ def test_existing_rows_keep_being_found_after_the_migration(tmp_path):
 
     app = create_app(TestConfig(f"sqlite:///{tmp_path / 'old.db'}"))
     with app.app_context():
-        upgrade(revision="0005_audit_chain")
-        site = factories.site()
-        user = factories.user("volunteer", site)
+        upgrade(revision="0006_consent_source")  # the schema just before 0007: rows written as SQL
+        db.session.execute(text("INSERT INTO sites (id, name, district, address, created_at, updated_at) "
+                                "VALUES (1, '旧馆街道', '南浔区', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        db.session.execute(text("INSERT INTO users (id, username, display_name, active, created_at, updated_at) "
+                                "VALUES (1, 'zhiyuan', '张喆', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        db.session.execute(text("INSERT INTO role_grants (user_id, role, site_id) VALUES (1, 'volunteer', 1)"))
+        site, user = SimpleNamespace(id=1), SimpleNamespace(id=1)
         key = hmac.new(app.config["SECRET_KEY"].encode(), b"huhang/volunteer-id-number", hashlib.sha256).digest()
         old_hash = hmac.new(key, NUMBER.encode(), hashlib.sha256).hexdigest()
         db.session.execute(text(
@@ -40,8 +46,11 @@ def test_existing_rows_keep_being_found_after_the_migration(tmp_path):
         assert hashed == "0:" + old_hash
         assert masked == NUMBER[0] + "*" * 16 + NUMBER[-1]
 
-        from app.volunteers.services import submit_application
         from app.core.errors import FormError
+        from app.sites.models import Site
+        from app.volunteers.services import submit_application
+
+        site = db.session.get(Site, 1)
 
         with app.test_request_context():
             try:
