@@ -64,6 +64,10 @@ def install_fast_gettext(app) -> None:
     from jinja2 import pass_eval_context
     from markupsafe import Markup
 
+    def finish(eval_ctx, rv, variables):
+        # the text is from the catalogue (trusted); Markup's % escapes every variable
+        return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
     @pass_eval_context
     def gettext(__eval_ctx, __string, **variables):
         translations = request_translations()
@@ -75,37 +79,26 @@ def install_fast_gettext(app) -> None:
                 done = translations._huhang_markup = {}
             rv = done.get(__string)
             if rv is None:
-                rv = done[__string] = Markup(translations.ugettext(__string)) % variables
+                rv = done[__string] = finish(__eval_ctx, translations.ugettext(__string), variables)
             return rv
-        rv = translations.ugettext(__string)
-        if __eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
+        return finish(__eval_ctx, translations.ugettext(__string), variables)
 
     @pass_eval_context
     def ngettext(__eval_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("num", __num)
-        rv = request_translations().ungettext(__singular, __plural, __num)
-        if __eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
+        return finish(__eval_ctx, request_translations().ungettext(__singular, __plural, __num), variables)
 
     @pass_eval_context
     def pgettext(__eval_ctx, __string_ctx, __string, **variables):
         variables.setdefault("context", __string_ctx)
-        rv = request_translations().upgettext(__string_ctx, __string)
-        if __eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
+        return finish(__eval_ctx, request_translations().upgettext(__string_ctx, __string), variables)
 
     @pass_eval_context
     def npgettext(__eval_ctx, __string_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("context", __string_ctx)
         variables.setdefault("num", __num)
-        rv = request_translations().unpgettext(__string_ctx, __singular, __plural, __num)
-        if __eval_ctx.autoescape:
-            rv = Markup(rv)
-        return rv % variables
+        return finish(__eval_ctx, request_translations().unpgettext(__string_ctx, __singular, __plural, __num),
+                      variables)
 
     app.jinja_env.newstyle_gettext = True
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext,
