@@ -103,27 +103,34 @@ def correct_entry(entry: HourEntry, values: dict, *, by: User) -> HourCorrection
     if not reason:
         raise FormError("reason", _("Say why the entry is corrected."))
     new = {k: values[k] for k in CORRECTABLE if k in values}
+    correction = _change(entry, new, reason=reason, by=by, field="reason")
+    if new.get("status") == "rejected" and not entry.reject_reason:
+        entry.reject_reason = reason
+    if "status" in correction.new_values:
+        entry.reviewed_at, entry.reviewed_by_id = utcnow(), by.id
+    db.session.add(correction)
+    db.session.flush()
+    return correction
+
+
+def _change(entry: HourEntry, new: dict, *, reason: str, by: User, field: str) -> HourCorrection:
+    """Change ``entry`` to the ``new`` values under the rules of its day (overlap, daily maximum),
+    keeping the old values in a correction row; nothing changed is refused on ``field``."""
     changed = {k: v for k, v in new.items() if getattr(entry, k) != v}
     if not changed:
-        raise FormError("reason", _("Nothing was changed."))
+        raise FormError(field, _("Nothing was changed."))
     minutes = _check_hours(entry.profile_id, new.get("work_date", entry.work_date),
                            new.get("starts_at", entry.starts_at), new.get("ends_at", entry.ends_at),
                            exclude_id=entry.id, check_future=entry.source == "manual")
     correction = HourCorrection(entry=entry, changed_by_id=by.id, reason=reason,
                                 old_values={k: _plain(getattr(entry, k)) for k in changed},
                                 new_values={k: _plain(v) for k, v in changed.items()})
-    if new.get("status") == "rejected" and not entry.reject_reason:
-        entry.reject_reason = reason
     for key, value in changed.items():
         setattr(entry, key, value)
     entry.minutes = minutes
     if "work_date" in changed:
         season = season_on(entry.site_id, entry.work_date)
         entry.season_id = season.id if season else None
-    if "status" in changed:
-        entry.reviewed_at, entry.reviewed_by_id = utcnow(), by.id
-    db.session.add(correction)
-    db.session.flush()
     return correction
 
 
@@ -143,22 +150,8 @@ def _own_pending(entry: HourEntry) -> None:
 def change_own_entry(entry: HourEntry, values: dict, *, by: User) -> HourCorrection:
     """The volunteer changes their own pending entry; the old values stay as a correction row."""
     _own_pending(entry)
-    new = {k: values[k] for k in OWN_CHANGEABLE if k in values}
-    changed = {k: v for k, v in new.items() if getattr(entry, k) != v}
-    if not changed:
-        raise FormError("activity", _("Nothing was changed."))
-    minutes = _check_hours(entry.profile_id, new.get("work_date", entry.work_date),
-                           new.get("starts_at", entry.starts_at), new.get("ends_at", entry.ends_at),
-                           exclude_id=entry.id, check_future=entry.source == "manual")
-    correction = HourCorrection(entry=entry, changed_by_id=by.id, reason=values.get("reason") or "",
-                                old_values={k: _plain(getattr(entry, k)) for k in changed},
-                                new_values={k: _plain(v) for k, v in changed.items()})
-    for key, value in changed.items():
-        setattr(entry, key, value)
-    entry.minutes = minutes
-    if "work_date" in changed:
-        season = season_on(entry.site_id, entry.work_date)
-        entry.season_id = season.id if season else None
+    correction = _change(entry, {k: values[k] for k in OWN_CHANGEABLE if k in values},
+                         reason=values.get("reason") or "", by=by, field="activity")
     db.session.add(correction)
     db.session.flush()
     return correction
