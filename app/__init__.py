@@ -143,6 +143,8 @@ def init_blueprints(app: Flask) -> None:
     from app.children import bp as children_bp
 
     app.register_blueprint(children_bp)
+    from app.daily import bp as daily_bp  # noqa: E402
+    app.register_blueprint(daily_bp)
 
 
 def init_errors(app: Flask) -> None:

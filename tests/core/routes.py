@@ -59,6 +59,17 @@ def route_values(db, make, world) -> dict:
     db.session.commit()
     values.update({"child_id": child.id, "guardian_id": child.guardians[0].id, "pickup_id": pickup.id,
                    "enrolment_id": enrolment.id, "import_batch_id": batch.id})
+
+    from app.daily.models import DailyAlert, HomeworkPlan, Incident  # the day (issue 11)
+
+    alert = DailyAlert(site_id=world.site.id, child_id=child.id, day=world.season.start_date, kind="not_arrived",
+                       state="open", detail="", resolution_note="")
+    incident = Incident(site_id=world.site.id, kind="suspected_harm", occurred_at=utcnow() - timedelta(hours=1),
+                        place="一楼活动室", what_happened="摔倒")
+    plan = HomeworkPlan(child_id=child.id, season_id=world.season.id, subject="数学", workbook="暑假作业", units=20)
+    db.session.add_all([alert, incident, plan])
+    db.session.commit()
+    values.update({"alert_id": alert.id, "incident_id": incident.id, "homework_plan_id": plan.id})
     return values
 
 

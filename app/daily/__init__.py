@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("daily", __name__)
+
+from app.daily import routes  # noqa: E402,F401

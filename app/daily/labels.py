@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+
+ALERT_KIND_LABELS = {
+    "not_arrived": _l("Not arrived"),
+    "not_picked_up": _l("Not picked up"),
+    "pickup_exception": _l("Pickup exception"),
+    "allergy": _l("Allergy on today's roster"),
+}
+ALERT_STATE_LABELS = {
+    "open": _l("Open"),
+    "acknowledged": _l("Acknowledged"),
+    "resolved": _l("Resolved"),
+}
+INCIDENT_KIND_LABELS = {
+    "injury": _l("Injury"),
+    "illness": _l("Illness"),
+    "conflict": _l("Conflict"),
+    "hazard": _l("Safety hazard"),
+    "suspected_harm": _l("Suspected harm"),
+}
+DEPARTURE_KIND_LABELS = {
+    "guardian": _l("Guardian"),
+    "pickup": _l("Authorised pickup person"),
+    "alone": _l("Went home alone"),
+    "exception": _l("Exception"),
+}
+CHANGE_KIND_LABELS = {
+    "arrival": _l("Arrival"),
+    "departure": _l("Departure"),
+    "excuse": _l("Excused absence"),
+    "paper": _l("From the paper sheet"),
+}
+
+from app.core.audit import register_events  # noqa: E402
+
+register_events({
+    "daily.viewed": _l("Viewed the day's arrivals and pickups"),
+    "daily.sheet": _l("Printed the daily sign-in sheet with guardian phones"),
+    "daily.pickup_exception": _l("Recorded a pickup by a person not on the list"),
+    "incident.recorded": _l("Recorded an incident"),
+    "incident.addendum": _l("Added an addendum to an incident"),
+    "incident.reported": _l("Recorded that suspected harm was reported"),
+})

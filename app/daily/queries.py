@@ -1,0 +1,310 @@
+"""Reads of the programme's day. Each page's query loads everything it shows up front, so the number
+of statements does not grow with the number of children.
+
+For other areas:
+- ``expected_children(site, day)``: the children expected at a site on a day (the scheduling area
+  will refine it with groups and sessions);
+- ``open_alert_count(user)``: unresolved alerts on the sites the user may see (the navigation badge);
+- ``homework_outcomes(season)``: children who finished all their homework / children enrolled.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.children.models import Child, Enrolment, Guardian, PickupPerson
+from app.children.queries import Alert, alerts_for
+from app.core.permissions import SITE_VIEW, where_visible
+from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
+                              HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
+from app.extensions import db
+from app.sites.models import Season, Site
+
+WORKDAYS = (0, 1, 2, 3, 4)  # Monday to Friday
+
+
+# --- settings -------------------------------------------------------------------------------------
+def settings_of(site_id: int) -> DailySettings:
+    """The site's alert times; a site without its own row gets the defaults (not saved)."""
+    found = db.session.scalar(select(DailySettings).where(DailySettings.site_id == site_id))
+    if found is not None:
+        return found
+    from app.daily.models import DEFAULT_ARRIVE_BY, DEFAULT_PICKUP_BY
+
+    return DailySettings(site_id=site_id, arrive_by=DEFAULT_ARRIVE_BY, pickup_by=DEFAULT_PICKUP_BY)
+
+
+# --- who is expected ------------------------------------------------------------------------------
+def seasons_covering(site_id: int, day: date) -> list[Season]:
+    return list(db.session.scalars(select(Season).where(
+        Season.site_id == site_id, Season.start_date <= day, Season.end_date >= day,
+        Season.archived_at.is_(None)).order_by(Season.start_date.desc())))
+
+
+def _expected_ids(site_id: int, day: date):
+    return (select(Enrolment.child_id).join(Season, Season.id == Enrolment.season_id)
+            .where(Season.site_id == site_id, Season.start_date <= day, Season.end_date >= day,
+                   Season.archived_at.is_(None), Enrolment.status == "enrolled"))
+
+
+def expected_children(site: Site, day: date) -> list[Child]:
+    """Every child enrolled in a season of ``site`` covering ``day``, on the season's weekdays, with
+    guardians and pickup persons loaded (one function: the scheduling area will refine it)."""
+    if day.weekday() not in WORKDAYS:
+        return []
+    return list(db.session.scalars(
+        select(Child).where(Child.site_id == site.id, Child.erased_at.is_(None),
+                            Child.id.in_(_expected_ids(site.id, day)))
+        .options(selectinload(Child.guardians), selectinload(Child.pickups))
+        .order_by(Child.name_pinyin, Child.id)))
+
+
+def is_expected(child: Child, day: date) -> bool:
+    if day.weekday() not in WORKDAYS or child.erased_at is not None:
+        return False
+    return bool(db.session.scalar(select(func.count()).select_from(
+        _expected_ids(child.site_id, day).where(Enrolment.child_id == child.id).subquery())))
+
+
+# --- pickup choices -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Choice:
+    value: str        # "g12" (guardian), "p5" (pickup person), "alone"
+    kind: str         # guardian, pickup, alone
+    name: str
+    relation: str = ""
+    phone: str = ""
+    person_id: int | None = None
+
+
+def pickup_choices(child: Child) -> list[Choice]:
+    """Who may take the child home: guardians, authorised pickup persons, and "alone" only where the
+    guardian consented to it (``child.may_go_home_alone``). Needs guardians and pickups loaded."""
+    out = [Choice(f"g{g.id}", "guardian", g.name, g.relation, g.phone, g.id) for g in child.guardians]
+    out += [Choice(f"p{p.id}", "pickup", p.name, p.relation, p.phone, p.id) for p in child.pickups]
+    if child.may_go_home_alone:
+        out.append(Choice("alone", "alone", ""))
+    return out
+
+
+def child_with_people(child_id: int) -> Child:
+    return db.session.scalars(select(Child).where(Child.id == child_id).options(
+        selectinload(Child.guardians), selectinload(Child.pickups))
+        .execution_options(populate_existing=True)).one()
+
+
+# --- the day's page -------------------------------------------------------------------------------
+@dataclass
+class Row:
+    child: Child
+    record: DayRecord | None
+    alert: Alert | None
+    choices: list[Choice] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        r = self.record
+        if r is None or (r.arrived_at is None and not r.excuse):
+            return "expected"
+        if r.arrived_at is None:
+            return "excused"
+        return "departed" if r.departed_at is not None else "arrived"
+
+
+def records_of(site_id: int, day: date, child_ids) -> dict[int, DayRecord]:
+    ids = list(child_ids)
+    if not ids:
+        return {}
+    return {r.child_id: r for r in db.session.scalars(
+        select(DayRecord).where(DayRecord.day == day, DayRecord.child_id.in_(ids)))}
+
+
+def row_of(child: Child, day: date) -> Row:
+    """One child's row (after a tap): the child with its people, the record, the alert."""
+    child = child_with_people(child.id)
+    record = db.session.scalar(select(DayRecord).where(DayRecord.child_id == child.id, DayRecord.day == day)
+                               .execution_options(populate_existing=True))
+    return Row(child, record, alerts_for([child.id]).get(child.id), pickup_choices(child))
+
+
+def day_rows(site: Site, day: date) -> list[Row]:
+    children = expected_children(site, day)
+    ids = [c.id for c in children]
+    records = records_of(site.id, day, ids)
+    alerts = alerts_for(ids)
+    return [Row(c, records.get(c.id), alerts.get(c.id), pickup_choices(c)) for c in children]
+
+
+def counts_of(rows: list[Row]) -> dict[str, int]:
+    counts = {"expected": len(rows), "arrived": 0, "departed": 0, "missing": 0, "excused": 0}
+    for row in rows:
+        state = row.state
+        if state in ("arrived", "departed"):
+            counts["arrived"] += 1
+        if state == "departed":
+            counts["departed"] += 1
+        if state == "expected":
+            counts["missing"] += 1
+        if state == "excused":
+            counts["excused"] += 1
+    return counts
+
+
+# --- alerts ---------------------------------------------------------------------------------------
+def unresolved_alerts(site_id: int, limit: int = 200) -> list[DailyAlert]:
+    """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
+    return list(db.session.scalars(
+        select(DailyAlert).where(DailyAlert.site_id == site_id, DailyAlert.state != "resolved")
+        .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner))
+        .order_by(DailyAlert.day.desc(), DailyAlert.created_at.desc(), DailyAlert.id.desc()).limit(limit)))
+
+
+def resolved_alerts(site_id: int, limit: int = 50) -> list[DailyAlert]:
+    return list(db.session.scalars(
+        select(DailyAlert).where(DailyAlert.site_id == site_id, DailyAlert.state == "resolved")
+        .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner), joinedload(DailyAlert.resolved_by))
+        .order_by(DailyAlert.resolved_at.desc(), DailyAlert.id.desc()).limit(limit)))
+
+
+def alert_with_people(alert_id: int) -> DailyAlert:
+    return db.session.scalars(select(DailyAlert).where(DailyAlert.id == alert_id).options(
+        joinedload(DailyAlert.child), joinedload(DailyAlert.owner), joinedload(DailyAlert.resolved_by))
+        .execution_options(populate_existing=True)).one()
+
+
+def open_alert_count(user) -> int:
+    """Alerts not yet resolved on the sites ``user`` may see (for the navigation badge)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return db.session.scalar(select(func.count()).select_from(DailyAlert).where(
+        DailyAlert.state != "resolved", where_visible(DailyAlert.site_id, user, SITE_VIEW))) or 0
+
+
+def history_of(site_id: int, day: date, limit: int = 100) -> list[DayRecordChange]:
+    return list(db.session.scalars(
+        select(DayRecordChange).join(DayRecord, DayRecord.id == DayRecordChange.record_id)
+        .where(DayRecord.site_id == site_id, DayRecord.day == day)
+        .order_by(DayRecordChange.id.desc()).limit(limit)))
+
+
+# --- incidents ------------------------------------------------------------------------------------
+def incidents_of(site: Site):
+    return (select(Incident).where(Incident.site_id == site.id)
+            .options(selectinload(Incident.children).joinedload(IncidentChild.child),
+                     selectinload(Incident.reports))
+            .order_by(Incident.occurred_at.desc(), Incident.id.desc()))
+
+
+def incident_record(incident_id: int) -> Incident:
+    return db.session.scalars(select(Incident).where(Incident.id == incident_id).options(
+        selectinload(Incident.children).joinedload(IncidentChild.child),
+        selectinload(Incident.addenda).joinedload(IncidentAddendum.author),
+        selectinload(Incident.reports).joinedload(IncidentReport.recorded_by),
+        joinedload(Incident.recorded_by)).execution_options(populate_existing=True)).one()
+
+
+def site_children(site_id: int) -> list[Child]:
+    """The site's children (not erased), for choosing who was involved."""
+    return list(db.session.scalars(select(Child).where(Child.site_id == site_id, Child.erased_at.is_(None))
+                                   .order_by(Child.name_pinyin, Child.id)))
+
+
+# --- homework -------------------------------------------------------------------------------------
+def enrolled_in(season: Season) -> list[Child]:
+    return list(db.session.scalars(
+        select(Child).join(Enrolment, Enrolment.child_id == Child.id)
+        .where(Enrolment.season_id == season.id, Enrolment.status == "enrolled", Child.erased_at.is_(None))
+        .order_by(Child.name_pinyin, Child.id)))
+
+
+def _done_by_plan(plan_ids) -> dict[int, int]:
+    ids = list(plan_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(HomeworkProgress.plan_id, func.sum(HomeworkProgress.units_done))
+                                   .where(HomeworkProgress.plan_id.in_(ids)).group_by(HomeworkProgress.plan_id)).all())
+
+
+def units_done(plan_id: int) -> int:
+    return int(db.session.scalar(select(func.coalesce(func.sum(HomeworkProgress.units_done), 0))
+                                 .where(HomeworkProgress.plan_id == plan_id)) or 0)
+
+
+@dataclass
+class PlanState:
+    plan: HomeworkPlan
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.plan.units)) if self.plan.units else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.plan.units
+
+
+@dataclass
+class ChildHomework:
+    child: Child
+    plans: list[PlanState]
+
+    @property
+    def units(self) -> int:
+        return sum(p.plan.units for p in self.plans)
+
+    @property
+    def done(self) -> int:
+        return sum(min(p.done, p.plan.units) for p in self.plans)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.units) if self.units else None
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.plans) and all(p.finished for p in self.plans)
+
+
+def season_homework(season: Season) -> list[ChildHomework]:
+    """Every enrolled child of the season with its plans and units done (three queries)."""
+    children = enrolled_in(season)
+    plans = list(db.session.scalars(select(HomeworkPlan).where(HomeworkPlan.season_id == season.id)
+                                    .order_by(HomeworkPlan.subject, HomeworkPlan.id)))
+    done = _done_by_plan(p.id for p in plans)
+    by_child: dict[int, list[PlanState]] = {}
+    for plan in plans:
+        by_child.setdefault(plan.child_id, []).append(PlanState(plan, int(done.get(plan.id, 0))))
+    return [ChildHomework(c, by_child.get(c.id, [])) for c in children]
+
+
+def child_homework(child: Child, season: Season) -> tuple[ChildHomework, list[HomeworkPlan]]:
+    plans = list(db.session.scalars(
+        select(HomeworkPlan).where(HomeworkPlan.child_id == child.id, HomeworkPlan.season_id == season.id)
+        .options(selectinload(HomeworkPlan.entries).joinedload(HomeworkProgress.recorded_by))
+        .order_by(HomeworkPlan.subject, HomeworkPlan.id).execution_options(populate_existing=True)))
+    states = [PlanState(p, sum(e.units_done for e in p.entries)) for p in plans]
+    return ChildHomework(child, states), plans
+
+
+def plan_record(plan_id: int) -> HomeworkPlan:
+    return db.session.scalars(select(HomeworkPlan).where(HomeworkPlan.id == plan_id).options(
+        joinedload(HomeworkPlan.child), joinedload(HomeworkPlan.season))).one()
+
+
+def homework_outcomes(season: Season) -> dict[str, int]:
+    """The outcomes panel's homework piece: children who finished every plan / children enrolled."""
+    enrolled = select(Enrolment.child_id).where(Enrolment.season_id == season.id, Enrolment.status == "enrolled")
+    done = (select(HomeworkProgress.plan_id, func.sum(HomeworkProgress.units_done).label("done"))
+            .group_by(HomeworkProgress.plan_id).subquery())
+    per_child = (select(HomeworkPlan.child_id,
+                        func.min(case((func.coalesce(done.c.done, 0) >= HomeworkPlan.units, 1), else_=0)).label("all_done"))
+                 .outerjoin(done, done.c.plan_id == HomeworkPlan.id)
+                 .where(HomeworkPlan.season_id == season.id, HomeworkPlan.child_id.in_(enrolled))
+                 .group_by(HomeworkPlan.child_id).subquery())
+    finished = db.session.scalar(select(func.count()).select_from(per_child).where(per_child.c.all_done == 1)) or 0
+    total = db.session.scalar(select(func.count()).select_from(enrolled.subquery())) or 0
+    return {"finished": int(finished), "enrolled": int(total)}
