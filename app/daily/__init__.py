@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("daily", __name__)
 
-from app.daily import routes  # noqa: E402,F401
+from app.daily import cli, routes  # noqa: E402,F401
