@@ -148,7 +148,7 @@ def record_exception(site: Site, child: Child, day: date, values: dict, *, by,
     _apply_departure(record, child, Choice("exception", "exception", name[:80]), _naive_utc(now))
     record.exception_reason = reason[:300]
     _keep(record, "departure", by, note=reason)
-    raise_alert(site, child, day, "pickup_exception", _("Taken home by %(name)s: %(reason)s", name=name, reason=reason),
+    raise_alert(site, child, day, "pickup_exception", f"{name}: {reason}",
                 owner_id=by.id)
     audit.record("update", "daily.pickup_exception", by=by, child=child, day=day.isoformat())
     db.session.flush()
@@ -263,13 +263,13 @@ def generate_alerts(site: Site, now: datetime | None = None, *, locked: bool = F
                 and (child.id, "not_arrived") not in existing:
             created.append(DailyAlert(
                 site_id=site.id, child_id=child.id, day=day, kind="not_arrived", state="open", owner_id=owner,
-                detail=_("Not arrived by %(time)s and no excuse given.", time=settings.arrive_by.strftime("%H:%M")),
+                detail=settings.arrive_by.strftime("%H:%M"),
                 created_at=utcnow(), resolution_note=""))
         if due_pickup and record is not None and record.arrived_at is not None and record.departed_at is None \
                 and (child.id, "not_picked_up") not in existing:
             created.append(DailyAlert(
                 site_id=site.id, child_id=child.id, day=day, kind="not_picked_up", state="open", owner_id=owner,
-                detail=_("Not picked up by %(time)s.", time=settings.pickup_by.strftime("%H:%M")),
+                detail=settings.pickup_by.strftime("%H:%M"),
                 created_at=utcnow(), resolution_note=""))
     db.session.add_all(created)
     db.session.flush()
