@@ -140,11 +140,14 @@ class Incident(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     children: Mapped[list[IncidentChild]] = relationship(
-        back_populates="incident", order_by="IncidentChild.id", lazy="raise_on_sql")
+        back_populates="incident", order_by="IncidentChild.id", lazy="raise_on_sql",
+        passive_deletes="all")
     addenda: Mapped[list[IncidentAddendum]] = relationship(
-        back_populates="incident", order_by="IncidentAddendum.id", lazy="raise_on_sql")
+        back_populates="incident", order_by="IncidentAddendum.id", lazy="raise_on_sql",
+        passive_deletes="all")
     reports: Mapped[list[IncidentReport]] = relationship(
-        back_populates="incident", order_by="IncidentReport.id", lazy="raise_on_sql")
+        back_populates="incident", order_by="IncidentReport.id", lazy="raise_on_sql",
+        passive_deletes="all")
     recorded_by: Mapped["User | None"] = relationship(lazy="raise_on_sql")  # noqa: F821
 
 
