@@ -313,10 +313,8 @@ def site_homework(site: Site):
 @bp.route("/seasons/<int:season_id>/homework")
 @requires(SITE_VIEW)
 def homework(season: Season):
-    children = queries.season_homework(season)
-    finished = sum(1 for c in children if c.finished)
-    return render("daily/homework.html", site=season.site, season=season, children=children,
-                  outcomes={"finished": finished, "enrolled": len(children)})
+    return render("daily/homework.html", site=season.site, season=season, children=queries.season_homework(season),
+                  outcomes=queries.homework_outcomes(season))
 
 
 def _child_homework_page(season: Season, child: Child, plan_form=None, progress_form=None, progress_plan=None):
