@@ -34,7 +34,6 @@ CHANGE_KIND_LABELS = {
 from app.core.audit import register_events  # noqa: E402
 
 register_events({
-    "daily.viewed": _l("Viewed the day's arrivals and pickups"),
     "daily.sheet": _l("Printed the daily sign-in sheet with guardian phones"),
     "daily.pickup_exception": _l("Recorded a pickup by a person not on the list"),
     "incident.recorded": _l("Recorded an incident"),

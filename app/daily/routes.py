@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -151,7 +152,8 @@ def sheet(site: Site):
     day = _day()
     rows = queries.day_rows(site, day)
     audit.record_read("daily.sheet", by=current_user, children=[r.child for r in rows], day=day.isoformat())
-    html = render_template("daily/sheet_pdf.html", site=site, day=day, rows=rows)
+    with force_locale("zh_CN"):  # the sheet is signed by guardians: always in Chinese
+        html = render_template("daily/sheet_pdf.html", site=site, day=day, rows=rows)
     pdf = render_pdf(html, stylesheets=["/static/css/daily-sheet.css"])
     return pdf_response(pdf, f"签到表-{site.name}-{day.isoformat()}.pdf")
 
