@@ -82,4 +82,8 @@ def seed() -> Site:
     from app.children.demo import seed_children
 
     seed_children(site, season)
+
+    from app.daily.demo import seed_daily
+
+    seed_daily(site, season)
     return site
