@@ -143,3 +143,12 @@ def test_resolved_needs_a_note_in_the_database_too(db, day_world):
         db.session.commit()
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(DailyAlert).where(DailyAlert.state == "resolved")) == 0
+
+
+def test_an_arrival_tap_raises_the_alerts_already_due(client, db, login, day_world):
+    w = day_world
+    db.session.add(DailySettings(site_id=w.site.id, arrive_by=time(0, 0), pickup_by=time(23, 59)))
+    db.session.commit()
+    login(client, w.coordinator)
+    client.post(f"/sites/{w.site.id}/today/{w.children[0].id}/arrive", data={"day": w.day.isoformat()}, headers=HX)
+    assert sorted(a.child_id for a in _alerts(db, kind="not_arrived")) == sorted(c.id for c in w.children[1:])
