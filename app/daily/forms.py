@@ -93,7 +93,7 @@ class IncidentForm(BaseForm):
     others_involved = StringField(_l("Others involved"), validators=[optional(), max_len(300)],
                                   render_kw={"placeholder": _l("e.g. a visitor, a volunteer")})
     what_happened = TextAreaField(_l("What happened"), validators=[required(), max_len(4000)], render_kw={"rows": 4})
-    action_taken = TextAreaField(_l("What was done"), validators=[optional(), max_len(4000)], render_kw={"rows": 3})
+    action_taken = TextAreaField(_l("Action taken"), validators=[optional(), max_len(4000)], render_kw={"rows": 3})
     informed_on = DateField(_l("Guardian informed on"), validators=[optional()])
     informed_time = TimeField(_l("Guardian informed at"), validators=[optional()])
 
