@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.children.models import Child, Enrolment, Guardian, PickupPerson
+from app.children.models import Child, Enrolment
 from app.children.queries import Alert, alerts_for
 from app.core.permissions import SITE_VIEW, where_visible
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
