@@ -143,6 +143,7 @@ def init_blueprints(app: Flask) -> None:
     from app.children import bp as children_bp
 
     app.register_blueprint(children_bp)
+    from app.health import bp as health_bp; app.register_blueprint(health_bp)  # noqa: E702
 
 
 def init_errors(app: Flask) -> None:

@@ -82,4 +82,8 @@ def seed() -> Site:
     from app.children.demo import seed_children
 
     seed_children(site, season)
+
+    from app.health.demo import seed_health
+
+    seed_health(site, season, db.session.scalar(select(User).where(User.username == "shegong")))
     return site

@@ -8,3 +8,5 @@ from app.volunteers.models import (BackgroundCheck, Certificate, CertificateCoun
 from app.resources.models import Allocation, Donation  # noqa: F401
 from app.children.models import (Child, Consent, ConsentNotice, Enrolment,  # noqa: F401
                                  ErasureRecord, Guardian, ImportBatch, PickupPerson)
+from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,  # noqa: F401
+                               MenuDish, Recipe, RecipeItem)
