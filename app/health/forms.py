@@ -44,12 +44,16 @@ class FoodForm(BaseForm):
     source = TextAreaField(_l("Source of the values"), validators=[optional(), max_len(500)],
                            description=_l("Table, edition and code; empty means the values are not sourced."))
 
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, obj=obj, **kwargs)
-        if obj is not None and not self.is_submitted():
+    def __init__(self, *args, food=None, **kwargs):
+        if food is not None:  # numbers as Decimal (the fields' type), allergens as their codes
             from app.health.standards import allergen_codes
 
-            self.allergens.data = allergen_codes(obj.allergens)
+            kwargs["data"] = dict(
+                {n: (Decimal(str(getattr(food, n))) if getattr(food, n) is not None else None)
+                 for n in (*NUTRIENTS, "edible_pct")},
+                name_zh=food.name_zh, name_en=food.name_en, food_group=food.food_group, source=food.source,
+                allergens=allergen_codes(food.allergens))
+        super().__init__(*args, **kwargs)
 
 
 assert all(hasattr(FoodForm, n) for n in NUTRIENTS)

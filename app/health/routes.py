@@ -67,7 +67,7 @@ def food_new(site: Site):
 @requires(SITE_MANAGE)
 def food_edit(food: Food):
     site = db.session.get(Site, food.site_id) if food.site_id else None
-    form = FoodForm(obj=food)
+    form = FoodForm(food=food)
     back = url_for("health.foods", site_id=site.id) if site else url_for("main.dashboard")
     return save(form, lambda values: services.update_food(food, values, by=current_user),
                 done=lambda _food: redirect_after_post(back, notice=_("Saved.")),
