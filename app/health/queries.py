@@ -84,7 +84,7 @@ def expected_children(site: Site, day: date) -> list[Child]:
     """The children expected on ``day`` at ``site``: for now, those enrolled in the site's season
     covering the day. Daily operations replaces this with attendance (one function, one place)."""
     seasons = select(Season.id).where(Season.site_id == site.id, Season.start_date <= day, Season.end_date >= day)
-    return list(db.session.scalars(_enrolled(seasons).order_by(Child.name)))
+    return list(db.session.scalars(_enrolled(seasons).order_by(Child.name_pinyin, Child.id)))
 
 
 def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
@@ -152,7 +152,7 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     day_levels = {day: nutrition.worst(checks[g][day].level for g in groups if day in checks[g]) for day in days}
     conflicts: dict[date, list] = {}
     if with_children:
-        seasons_children = list(db.session.scalars(_enrolled([season.id]).order_by(Child.name)))
+        seasons_children = list(db.session.scalars(_enrolled([season.id]).order_by(Child.name_pinyin, Child.id)))
         conflicts = _conflicts_by_day(seasons_children, dishes, std)
     sampled = defaultdict(set)
     for day, recipe_id in db.session.execute(select(FoodSample.day, FoodSample.recipe_id).where(
