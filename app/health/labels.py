@@ -47,4 +47,6 @@ register_events({
     "health.check_recorded": _l("Recorded a health check at arrival"),
     "health.medicine_given": _l("Recorded a medicine given"),
     "health.substitution": _l("Recorded a meal substitution for an allergy"),
+    "health.allergies_viewed": _l("Viewed the allergies on a menu"),
+    "health.checks_viewed": _l("Viewed the day's health checks and medicines"),
 })

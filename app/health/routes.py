@@ -6,6 +6,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core import audit
 from app.core.args import arg_date
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import MEALS_VIEW, SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
@@ -146,10 +147,20 @@ def _monday(season: Season):
     return queries.monday_of(day) if day else queries.default_week(season, local_today())
 
 
+def _note_allergies_read(conflicts, site_id: int) -> None:
+    """Children's names with their allergies are health data: the trail notes who saw them."""
+    from types import SimpleNamespace
+
+    children = {c.child_id: SimpleNamespace(id=c.child_id, site_id=site_id) for c in conflicts}
+    if children:
+        audit.record_read("health.allergies_viewed", by=current_user, children=children.values())
+
+
 def _week_page(season, form=None, *, status=200):
     monday = _monday(season)
     recipes_list = queries.recipes_of(season.site_id)
     data = queries.week(season, monday)
+    _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
     form = form or MenuDishForm(formdata=None, recipes=recipes_list, day=data["days"][0] if data["days"] else None)
     return render("health/week.html", "health/_week.html", status=status, site=season.site, form=form,
                   recipes=recipes_list, can_manage=can_visit("health.menu_add", season_id=season), **data)
@@ -235,6 +246,7 @@ def _day(season):
 
 def _meal_day_page(season, day, forms=None):
     data = queries.meal_day(season, day)
+    _note_allergies_read(data["conflicts"], season.site_id)
     forms = forms or {}
     now = local_now().time().replace(second=0, microsecond=0)
     context = dict(
@@ -293,6 +305,9 @@ def substitution_add(season: Season):
 def _health_page(season, forms=None):
     day = local_today()
     data = queries.health_day(season, day)
+    seen = {c.child_id: c.child for c in (*data["checks"], *data["medicines"])}
+    if seen:
+        audit.record_read("health.checks_viewed", by=current_user, children=seen.values())
     forms = forms or {}
     now = local_now().time().replace(second=0, microsecond=0)
     return render("health/health_day.html", site=season.site,
