@@ -88,7 +88,7 @@ def seed_health(site, season, coordinator=None) -> None:
 
     # the first week served: samples of every dish but Thursday's, meals counted
     by = coordinator.id if coordinator is not None else None
-    for d, (lunch, _snack) in enumerate(WEEKS[0]):
+    for d, (lunch, snack) in enumerate(WEEKS[0]):
         day = monday + timedelta(days=d)
         if not season.start_date <= day <= season.end_date:
             continue
@@ -96,7 +96,7 @@ def seed_health(site, season, coordinator=None) -> None:
                                  recorded_by_id=by))
         if d == 3:
             continue  # a day without samples shows as missing
-        for name in lunch:
+        for name in lunch + snack:
             db.session.add(FoodSample(site_id=site.id, day=day, recipe_id=recipes[name].id, weight_g=130,
                                       kept_at=local_to_utc(day, time(11, 40)), fridge="留样冰箱1号",
                                       kept_by="食堂 沈阿姨", recorded_by_id=by))

@@ -117,6 +117,8 @@ def worst(levels) -> str:
 
 def _range_level(value: float, low: float, high: float, tolerance: float,
                  below: str = "fail", above: str = "fail") -> str:
+    # judged on the value as shown (a share to 0.1 %, grams and kcal to 0.1): 19.96 % reads 20 %, passes
+    value, low, high = round(value, 3 if high <= 1 else 1), round(low, 3 if high <= 1 else 1), round(high, 3 if high <= 1 else 1)
     if value < low:
         if below == "none":
             return "pass"

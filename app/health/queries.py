@@ -17,8 +17,16 @@ from app.extensions import db
 from app.health import nutrition
 from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,
                                MenuDish, Recipe, RecipeItem)
-from app.health.standards import AGE_GROUPS, Standards, standards
+from app.core.timeutil import local_today
+from app.health.standards import AGE_GROUPS, Standards, note_of, standards
 from app.sites.models import Season, Site
+
+
+def _chinese() -> bool:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale is None or locale.language == "zh"
 
 
 # --- foods and recipes -------------------------------------------------------------------------------
@@ -159,7 +167,8 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
             FoodSample.site_id == season.site_id, FoodSample.day.between(monday, sunday))).all():
         sampled[day].add(recipe_id)
     return dict(season=season, monday=monday, days=days, by_day=by_day, groups=groups, mix=mix, checks=checks,
-                day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(),
+                day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(_chinese()),
+                today=local_today(),
                 previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
                 has_previous=monday > season.start_date, has_next=sunday < season.end_date)
 
@@ -178,10 +187,11 @@ def meal_day(season: Season, day: date) -> dict:
     conflicts = _conflicts_by_day(children, dishes, standards()).get(day, [])
     sampled = {s.recipe_id for s in samples}
     lunch = [d for d in dishes if d.meal == "lunch"]
+    rule = standards().sample_rule
     return dict(season=season, day=day, dishes=dishes, samples=samples, count=count, substitutions=substitutions,
                 conflicts=conflicts, expected=len(children), children=children,
-                unsampled=[d.recipe for d in dishes if d.recipe_id not in sampled],
-                rule=standards().sample_rule, has_lunch=bool(lunch))
+                unsampled=[d.recipe for d in dishes if d.recipe_id not in sampled] if day <= local_today() else [],
+                rule=rule, rule_note=note_of(rule, _chinese()), has_lunch=bool(lunch))
 
 
 # --- health checks and medicines ---------------------------------------------------------------------

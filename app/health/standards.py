@@ -107,18 +107,14 @@ class Standards:
     def none_words(self) -> set[str]:
         return {str(w).lower() for w in self.data["none_words"]}
 
-    def notes(self) -> list[str]:
+    def notes(self, chinese: bool = True) -> list[str]:
         """The notes of every value marked unverified, for the pages that use them."""
-        out = []
-        for code in AGE_GROUPS:
-            if self.group(code).get("confidence") == "U":
-                out.append(self.group(code)["note"])
-        for spec in self.lunch_grams().values():
-            if spec.get("confidence") == "U":
-                out.append(spec["note"])
-        if self.sample_rule.get("confidence") == "U":
-            out.append(self.sample_rule["note"])
-        return out
+        specs = [self.group(code) for code in AGE_GROUPS] + list(self.lunch_grams().values()) + [self.sample_rule]
+        return [note_of(spec, chinese) for spec in specs if spec.get("confidence") == "U"]
+
+
+def note_of(spec: dict, chinese: bool = True) -> str:
+    return spec.get("note_zh" if chinese else "note") or spec.get("note", "")
 
 
 def validate(data: dict) -> None:

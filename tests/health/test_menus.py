@@ -217,3 +217,38 @@ def test_volunteers_and_other_sites_see_no_menu(client, login, world):
     other = client.application.test_client()
     login(other, world.users["other_coordinator"])
     assert other.get(f"/seasons/{world.season.id}/menus").status_code == 403
+
+
+def test_dish_form_bad_input(client, db, login, world, dish):
+    from app.health.models import Recipe
+
+    dish("米饭")
+    login(client, world.users["coordinator"])
+    url = f"/sites/{world.site.id}/recipes"
+    for data, message in ((dict(name="", reference_group="9-11"), "必填"),
+                          (dict(name="米饭", reference_group="9-11"), "已有同名菜品"),
+                          (dict(name="红烧肉", reference_group="3-5"), None)):
+        response = client.post(url, data=data)
+        assert response.status_code == 422, data
+        if message:
+            assert message in response.get_data(as_text=True)
+    assert db.session.query(Recipe).count() == 1
+    response = client.post(url, data=dict(name="红烧肉", reference_group="12-14"))
+    assert response.status_code == 303
+    assert db.session.query(Recipe).filter_by(name="红烧肉").one().reference_group == "12-14"
+
+
+def test_a_site_food_is_edited_and_bad_values_refused(client, db, login, world):
+    food = Food(site_id=world.site.id, name_zh="自制酱", food_group="other", energy_kcal=300)
+    db.session.add(food)
+    db.session.commit()
+    login(client, world.users["coordinator"])
+    assert "自制酱" in client.get(f"/foods/{food.id}/edit").get_data(as_text=True)
+    bad = client.post(f"/foods/{food.id}/edit", data=_food_form(name_zh="自制酱", fat_g="101", protein_g=""))
+    assert bad.status_code == 422 and "每 100 克最多 100 克" in bad.get_data(as_text=True)
+    assert db.session.get(Food, food.id).fat_g is None
+    ok = client.post(f"/foods/{food.id}/edit", data=_food_form(name_zh="自制酱", allergens=["sesame", "peanut"]))
+    assert ok.status_code == 303
+    from app.health.standards import allergen_codes
+
+    assert allergen_codes(db.session.get(Food, food.id).allergens) == ["peanut", "sesame"]
