@@ -7,7 +7,7 @@ session roster show it)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,7 +17,7 @@ from app.extensions import db
 from app.health import nutrition
 from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,
                                MenuDish, Recipe, RecipeItem)
-from app.core.timeutil import local_today
+from app.core.timeutil import LOCAL_TZ, local_today
 from app.health.standards import AGE_GROUPS, Standards, note_of, standards
 from app.sites.models import Season, Site
 
@@ -200,9 +200,6 @@ def health_day(season: Season, day: date) -> dict:
     checks = list(db.session.scalars(select(HealthCheck).options(
         joinedload(HealthCheck.child), joinedload(HealthCheck.recorded_by)).where(
         HealthCheck.site_id == season.site_id, HealthCheck.day == day).order_by(HealthCheck.recorded_at)))
-    from app.core.timeutil import LOCAL_TZ
-    from datetime import datetime, timezone
-
     start = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
     medicines = list(db.session.scalars(select(MedicineGiven).options(
         joinedload(MedicineGiven.child), joinedload(MedicineGiven.given_by)).where(
