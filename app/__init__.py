@@ -145,6 +145,8 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(children_bp)
     from app.daily import bp as daily_bp  # noqa: E402
     app.register_blueprint(daily_bp)
+    from app.health import bp as health_bp  # noqa: E402
+    app.register_blueprint(health_bp)
 
 
 def init_errors(app: Flask) -> None:

@@ -86,4 +86,7 @@ def seed() -> Site:
     from app.daily.demo import seed_daily
 
     seed_daily(site, season)
+    from app.health.demo import seed_health
+
+    seed_health(site, season, db.session.scalar(select(User).where(User.username == "shegong")))
     return site

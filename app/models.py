@@ -10,3 +10,5 @@ from app.children.models import (Child, Consent, ConsentNotice, Enrolment,  # no
                                  ErasureRecord, Guardian, ImportBatch, PickupPerson)
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,  # noqa: F401
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
+from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,  # noqa: F401
+                               MenuDish, Recipe, RecipeItem)

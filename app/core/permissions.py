@@ -48,12 +48,14 @@ SITE_MANAGE = "site.manage"      # admin, or coordinator of the object's site
 VOLUNTEER_OWN = "volunteer.own"  # admin, coordinator of the object's site, or the volunteer it belongs to
 VOLUNTEER_SELF = "volunteer.self"  # a user who volunteers on some site (their own corner)
 COORDINATE = "coordinate"        # admin, or coordinator on at least one site (children's records)
+MEALS_VIEW = "meals.view"        # admin, or coordinator/auditor/guardian of the object's site (menus, no names)
 
 # Which roles on a site give a site-level need there (administrators have every need everywhere).
 SITE_NEED_ROLES: dict[str, frozenset[str]] = {
     SITE_VIEW: frozenset({COORDINATOR, AUDITOR}),
     SITE_MANAGE: frozenset({COORDINATOR}),
     VOLUNTEER_SELF: frozenset({VOLUNTEER}),
+    MEALS_VIEW: frozenset({COORDINATOR, AUDITOR, GUARDIAN}),
 }
 # Needs that hold when the user holds a site-level need on at least one site.
 SOMEWHERE = {STAFF: SITE_VIEW, COORDINATE: SITE_MANAGE}
@@ -86,6 +88,7 @@ RULES: dict[str, Callable[[Any, Access], bool]] = {
     or user.id in access.owner_ids,
     VOLUNTEER_SELF: lambda user, access: bool(user.site_ids(SITE_NEED_ROLES[VOLUNTEER_SELF])),
     COORDINATE: lambda user, access: user.is_admin or bool(user.site_ids(SITE_NEED_ROLES[SITE_MANAGE])),
+    MEALS_VIEW: lambda user, access: user.is_admin or _has_site_need(user, MEALS_VIEW, access.site_id),
 }
 
 

@@ -70,6 +70,18 @@ def route_values(db, make, world) -> dict:
     db.session.add_all([alert, incident, plan])
     db.session.commit()
     values.update({"alert_id": alert.id, "incident_id": incident.id, "homework_plan_id": plan.id})
+
+    from app.health.models import Food, MenuDish, Recipe, RecipeItem
+
+    food = Food(site_id=world.site.id, name_zh="花生酱", food_group="soy_nuts", energy_kcal=600, allergens=1)
+    recipe = Recipe(site_id=world.site.id, name="花生酱拌面")
+    db.session.add_all([food, recipe])
+    db.session.flush()
+    item = RecipeItem(recipe_id=recipe.id, food_id=food.id, grams=10)
+    dish = MenuDish(site_id=world.site.id, season_id=world.season.id, day=world.season.start_date, recipe_id=recipe.id)
+    db.session.add_all([item, dish])
+    db.session.commit()
+    values.update({"food_id": food.id, "recipe_id": recipe.id, "recipe_item_id": item.id, "menu_dish_id": dish.id})
     return values
 
 

@@ -26,6 +26,8 @@ ALLOWED = {
     "volunteer.own": {"admin", "coordinator", "volunteer"},
     "volunteer.self": {"volunteer"},
     "coordinate": {"admin", "coordinator", "other_coordinator"},
+    # menus without children's names: the site's staff and its guardians
+    "meals.view": {"admin", "coordinator", "auditor", "guardian"},
 }
 
 # The audit trail moves from the children area to admin (same URL /audit, same need): exactly one
@@ -100,6 +102,30 @@ EXPECTED_NEED = {
     "daily.sheet": "site.view",
     "daily.site_homework": "site.view",
     "daily.today": "site.view",
+    # health and meals
+    "health.check_add": "site.manage",
+    "health.family_menu": "meals.view",
+    "health.food_edit": "site.manage",
+    "health.food_new": "site.manage",
+    "health.foods": "site.view",
+    "health.health_day": "site.manage",
+    "health.meal_day": "site.view",
+    "health.medicine_add": "site.manage",
+    "health.menu_add": "site.manage",
+    "health.menu_copy": "site.manage",
+    "health.menu_pdf": "meals.view",
+    "health.menu_remove": "site.manage",
+    "health.menu_week": "site.view",
+    "health.recipe": "site.view",
+    "health.recipe_create": "site.manage",
+    "health.recipe_edit": "site.manage",
+    "health.recipe_item_add": "site.manage",
+    "health.recipe_item_remove": "site.manage",
+    "health.recipes": "site.view",
+    "health.sample_add": "site.manage",
+    "health.served_set": "site.manage",
+    "health.site_menus": "site.view",
+    "health.substitution_add": "site.manage",
     # main
     "main.dashboard": "signed_in",
     "main.healthz": "public",

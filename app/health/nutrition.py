@@ -1,0 +1,295 @@
+"""The nutrition engine: totals of dishes and meals from their foods, the WS/T 554 checks of a day
+and a week, and the allergy matching of a child's health profile.
+
+Pure functions over loaded objects (foods, recipes with their items) and the standards file: no
+SQL, so the menu page loads once and checks a whole week per age group in memory, and the tests
+work examples by hand.
+
+Grams in recipes are the edible raw weight per serving for the recipe's reference age group;
+another group eats ``standards.scale(group, recipe.reference_group)`` times as much. Nutrients are
+per 100 g edible part; an unknown value counts as nothing and the food is named in the notes.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+
+from app.health.models import NUTRIENTS
+from app.health.standards import ALLERGENS, FOOD_GROUPS, Standards, allergen_bits
+
+LEVELS = ("pass", "warning", "fail")
+CORE = ("energy_kcal", "protein_g", "fat_g", "carb_g")  # a missing one of these is noted
+
+
+@dataclass
+class Totals:
+    nutrients: dict[str, float] = field(default_factory=lambda: {n: 0.0 for n in NUTRIENTS})
+    groups: dict[str, float] = field(default_factory=lambda: {g: 0.0 for g in FOOD_GROUPS})
+    allergens: int = 0
+    missing: set[str] = field(default_factory=set)        # names of foods with an unknown core value
+    vegetables: set[int] = field(default_factory=set)     # ids of the vegetable foods
+    grains: dict[int, float] = field(default_factory=lambda: defaultdict(float))  # grain food id -> grams
+
+    def add_food(self, food, grams: float) -> None:
+        for name in NUTRIENTS:
+            value = getattr(food, name)
+            if value is None:
+                if name in CORE:
+                    self.missing.add(food.name_zh)
+                continue
+            self.nutrients[name] += value * grams / 100.0
+        self.groups[food.food_group] += grams
+        self.allergens |= food.allergens or 0
+        if food.food_group == "vegetables":
+            self.vegetables.add(food.id)
+        if food.food_group == "grains_tubers":
+            self.grains[food.id] += grams
+
+    def add(self, other: Totals) -> None:
+        for name in NUTRIENTS:
+            self.nutrients[name] += other.nutrients[name]
+        for group in FOOD_GROUPS:
+            self.groups[group] += other.groups[group]
+        self.allergens |= other.allergens
+        self.missing |= other.missing
+        self.vegetables |= other.vegetables
+        for food_id, grams in other.grains.items():
+            self.grains[food_id] += grams
+
+    @property
+    def energy(self) -> float:
+        return self.nutrients["energy_kcal"]
+
+    @property
+    def staple(self) -> int | None:
+        """The grain or tuber with the most grams: the meal's staple."""
+        if not self.grains:
+            return None
+        return max(sorted(self.grains), key=lambda food_id: self.grains[food_id])
+
+
+def dish_totals(recipe, group: str | None, std: Standards) -> Totals:
+    """One serving of ``recipe`` for a child of ``group`` (None: as written)."""
+    factor = std.scale(group, recipe.reference_group) if group else 1.0
+    totals = Totals()
+    for item in recipe.items:
+        totals.add_food(item.food, item.grams * factor)
+    return totals
+
+
+def meal_totals(recipes, group: str | None, std: Standards) -> Totals:
+    totals = Totals()
+    for recipe in recipes:
+        totals.add(dish_totals(recipe, group, std))
+    return totals
+
+
+# --- the checks --------------------------------------------------------------------------------------
+@dataclass
+class Finding:
+    rule: str
+    level: str
+    message: str
+
+
+@dataclass
+class DayCheck:
+    day: date
+    group: str
+    totals: Totals
+    findings: list[Finding]
+    notes: list[str]
+
+    @property
+    def level(self) -> str:
+        return worst(f.level for f in self.findings)
+
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if f.level != "pass"]
+
+
+def worst(levels) -> str:
+    return max(levels, key=LEVELS.index, default="pass")
+
+
+def _range_level(value: float, low: float, high: float, tolerance: float,
+                 below: str = "fail", above: str = "fail") -> str:
+    # judged on the value as shown (a share to 0.1 %, grams and kcal to 0.1): 19.96 % reads 20 %, passes
+    value, low, high = round(value, 3 if high <= 1 else 1), round(low, 3 if high <= 1 else 1), round(high, 3 if high <= 1 else 1)
+    if value < low:
+        if below == "none":
+            return "pass"
+        return "warning" if value >= low * (1 - tolerance) else below
+    if value > high:
+        if above == "none":
+            return "pass"
+        return "warning" if value <= high * (1 + tolerance) else above
+    return "pass"
+
+
+def _n(value: float) -> str:
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def group_label(group: str) -> str:
+    from app.health.labels import FOOD_GROUP_LABELS
+
+    return str(FOOD_GROUP_LABELS[group])
+
+
+def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *, males: int = 1,
+                females: int = 1) -> list[Finding]:
+    """Every per-day rule for one age group: ``lunch`` the lunch's totals for that group,
+    ``day_totals`` lunch and snacks (for the kinds of vegetables)."""
+    tol = std.tolerance
+    found: list[Finding] = []
+    energy_ref = std.energy(group, males, females)
+    low, high = std.range("lunch_energy_share")
+    energy = lunch.energy
+    level = _range_level(energy, low * energy_ref, high * energy_ref, tol)
+    found.append(Finding("energy", level, _(
+        "Energy %(value)s kcal, %(share)s of the daily %(ref)s kcal (lunch should give %(low)s–%(high)s).",
+        value=_n(energy), share=_pct(energy / energy_ref), ref=_n(energy_ref), low=_pct(low), high=_pct(high))))
+
+    protein_ref = std.protein(group, males, females)
+    p_low, p_high = std.range("protein_of_reference")
+    protein = lunch.nutrients["protein_g"]
+    lo_g, hi_g = low * p_low * protein_ref, high * p_high * protein_ref
+    found.append(Finding("protein", _range_level(protein, lo_g, hi_g, tol), _(
+        "Protein %(value)s g (range for lunch %(low)s–%(high)s g).", value=_n(protein), low=_n(lo_g), high=_n(hi_g))))
+
+    for rule, nutrient, kcal_per_g, label in (("fat", "fat_g", 9, _("Fat")), ("carb", "carb_g", 4, _("Carbohydrate"))):
+        s_low, s_high = std.range(f"{rule}_energy_share")
+        share = lunch.nutrients[nutrient] * kcal_per_g / energy if energy else 0.0
+        found.append(Finding(rule, _range_level(share, s_low, s_high, tol), _(
+            "%(what)s gives %(share)s of the energy (should be %(low)s–%(high)s).",
+            what=label, share=_pct(share), low=_pct(s_low), high=_pct(s_high))))
+
+    for food_group, spec in std.lunch_grams().items():
+        g_low, g_high = spec[group]
+        grams = lunch.groups[food_group]
+        level = _range_level(grams, g_low, g_high, tol, spec["below"], spec["above"])
+        if level == "pass":
+            continue
+        if grams < g_low:
+            message = _("%(group)s %(grams)s g, less than %(low)s g.", group=group_label(food_group),
+                        grams=_n(grams), low=_n(g_low))
+        else:
+            message = _("%(group)s %(grams)s g, more than %(high)s g.", group=group_label(food_group),
+                        grams=_n(grams), high=_n(g_high))
+        found.append(Finding(f"grams:{food_group}", level, message))
+    if not any(f.rule.startswith("grams:") for f in found):
+        found.append(Finding("grams", "pass", _("Amounts of each food group within the guideline.")))
+
+    present = [name for name, groups in std.meal_groups.items() if any(lunch.groups[g] > 0 for g in groups)]
+    need = std.min_meal_groups
+    from app.health.labels import MEAL_GROUP_LABELS
+
+    missing = [str(MEAL_GROUP_LABELS[name]) for name in std.meal_groups if name not in present]
+    found.append(Finding("meal_groups", "pass" if len(present) >= need else "fail", _(
+        "%(n)d of the 4 food groups in the meal (at least %(need)d).", n=len(present), need=need)
+        + (" " + _("Missing: %(groups)s.", groups="、".join(missing)) if missing else "")))
+
+    kinds = len(day_totals.vegetables)
+    need_kinds = int(std.data["min_vegetable_kinds"])
+    found.append(Finding("vegetable_kinds", "pass" if kinds >= need_kinds else std.data["vegetable_kinds_severity"], _(
+        "%(n)d kinds of vegetables in the day (at least %(need)d).", n=kinds, need=need_kinds)))
+    return found
+
+
+def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, *, males: int = 1,
+               females: int = 1) -> dict[date, DayCheck]:
+    """Check each day of a week for one age group. ``days``: day -> (lunch recipes, snack recipes).
+    Days without a lunch are not judged. The same staple on every lunch of the week (with at least
+    ``staple_repeat.min_days`` lunches) is added to each of those days."""
+    checks: dict[date, DayCheck] = {}
+    staples: dict[date, int | None] = {}
+    for day in sorted(days):
+        lunch_recipes, snack_recipes = days[day]
+        if not lunch_recipes:
+            continue
+        lunch = meal_totals(lunch_recipes, group, std)
+        whole = Totals()
+        whole.add(lunch)
+        whole.add(meal_totals(snack_recipes, group, std))
+        notes = []
+        if whole.missing:
+            notes.append(_("No values known for %(foods)s: the totals leave them out.",
+                           foods="、".join(sorted(whole.missing))))
+        checks[day] = DayCheck(day, group, lunch, check_lunch(lunch, whole, group, std, males=males,
+                                                               females=females), notes)
+        staples[day] = lunch.staple
+    rule = std.data["staple_repeat"]
+    distinct = {s for s in staples.values()}
+    if len(staples) >= int(rule["min_days"]) and len(distinct) == 1 and None not in distinct:
+        for check in checks.values():
+            check.findings.append(Finding("staple", rule["severity"], _(
+                "The same staple on every day of the week: vary it (e.g. noodles, mixed grains, sweet potato).")))
+    elif staples:
+        for check in checks.values():
+            check.findings.append(Finding("staple", "pass", _("Staples vary over the week.")))
+    return checks
+
+
+# --- allergies ---------------------------------------------------------------------------------------
+def allergens_in_text(text: str, std: Standards) -> int:
+    """The allergens a free-text allergy entry names (Chinese or English, with common synonyms)."""
+    words = (text or "").strip().lower()
+    if not words or words in std.none_words:
+        return 0
+    codes = [code for code, synonyms in std.synonyms().items() if any(s in words for s in synonyms)]
+    return allergen_bits(codes)
+
+
+def short_name(name_zh: str) -> str:
+    """A food's name without its qualifiers: 鸡蛋（代表值） -> 鸡蛋, 小白菜 [青菜] -> 小白菜."""
+    for mark in ("（", "(", "[", " ", "，", ","):
+        name_zh = name_zh.split(mark)[0]
+    return name_zh.strip()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    child_id: int
+    child_name: str
+    recipe_id: int
+    dish: str
+    meal: str
+    reason: str  # the allergen's label, or the food named in the profile
+
+
+def conflicts(children, dishes, std: Standards) -> list[Conflict]:
+    """Children × dishes whose allergies meet an ingredient: an allergen the profile names (peanut in
+    a hidden sauce counts, through the food's allergens), or a food the profile names by name.
+    ``children``: objects with id, name, allergies; ``dishes``: (meal, recipe with items loaded)."""
+    from app.health.labels import ALLERGEN_LABELS
+
+    found: list[Conflict] = []
+    for child in children:
+        text = (child.allergies or "").strip().lower()
+        if not text or text in std.none_words:
+            continue
+        bits = allergens_in_text(text, std)
+        for meal, recipe in dishes:
+            reasons = []
+            recipe_bits = 0
+            for item in recipe.items:
+                recipe_bits |= item.food.allergens or 0
+            for i, code in enumerate(ALLERGENS):
+                if bits & recipe_bits & (1 << i):
+                    reasons.append(str(ALLERGEN_LABELS[code]))
+            for item in recipe.items:  # a food the profile names, unless its allergen already matched
+                name = short_name(item.food.name_zh)
+                if (len(name) >= 2 and name.lower() in text and name not in reasons
+                        and not (item.food.allergens or 0) & bits):
+                    reasons.append(name)
+            for reason in reasons:
+                found.append(Conflict(child.id, child.name, recipe.id, recipe.name, meal, reason))
+    return found

@@ -1,0 +1,209 @@
+"""Reads for health and meals: a fixed number of queries per page, whatever the enrolment.
+
+Two functions are meant for other areas: ``expected_children(site, day)`` (who is expected to eat on
+a day; daily operations replaces its body with attendance and sessions) and ``allergy_conflicts(site,
+day)`` (which expected children meet an allergen on that day's menu: the today page and the meal
+session roster show it)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.children.models import Child, Enrolment
+from app.extensions import db
+from app.health import nutrition
+from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,
+                               MenuDish, Recipe, RecipeItem)
+from app.core.timeutil import LOCAL_TZ, local_today
+from app.health.standards import AGE_GROUPS, Standards, note_of, standards
+from app.sites.models import Season, Site
+
+
+def _chinese() -> bool:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale is None or locale.language == "zh"
+
+
+# --- foods and recipes -------------------------------------------------------------------------------
+def foods_for(site_id: int, *, include_archived: bool = False):
+    """The national table and the site's own foods, by group and name."""
+    query = select(Food).where(or_(Food.site_id.is_(None), Food.site_id == site_id))
+    if not include_archived:
+        query = query.where(Food.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(Food.food_group, Food.name_zh)))
+
+
+def _with_items():
+    return selectinload(Recipe.items).options(joinedload(RecipeItem.food))
+
+
+def recipes_of(site_id: int) -> list[Recipe]:
+    return list(db.session.scalars(select(Recipe).options(_with_items())
+                                   .where(Recipe.site_id == site_id, Recipe.archived_at.is_(None))
+                                   .order_by(Recipe.name)))
+
+
+def recipe_page(recipe: Recipe) -> dict:
+    recipe = db.session.scalar(select(Recipe).options(_with_items()).where(Recipe.id == recipe.id))
+    std = standards()
+    per_group = {group: nutrition.dish_totals(recipe, group, std) for group in AGE_GROUPS}
+    return dict(recipe=recipe, per_group=per_group, as_written=nutrition.dish_totals(recipe, None, std),
+                scale={group: std.scale(group, recipe.reference_group) for group in AGE_GROUPS},
+                foods=foods_for(recipe.site_id))
+
+
+# --- children: who eats, in which age group ----------------------------------------------------------
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def age_group_of(child, day: date, std: Standards) -> str:
+    """From the birth date; without one, from the grade (grade 1 is about 6–7 years old)."""
+    if child.birth_date is not None:
+        return std.age_group_of_age(age_on(child.birth_date, day))
+    if child.grade:
+        return std.age_group_of_age(child.grade + 5)
+    return std.reference_group
+
+
+def _enrolled(season_ids) -> select:
+    return (select(Child).join(Enrolment, Enrolment.child_id == Child.id)
+            .where(Enrolment.season_id.in_(season_ids), Enrolment.status == "enrolled", Child.erased_at.is_(None)))
+
+
+def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
+    """Age groups present in the season's enrolment, with (boys, girls) in each (one query)."""
+    std = standards()
+    mix: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    rows = db.session.execute(select(Child.sex, Child.birth_date, Child.grade).join(
+        Enrolment, Enrolment.child_id == Child.id).where(
+        Enrolment.season_id == season.id, Enrolment.status == "enrolled", Child.erased_at.is_(None))).all()
+    for row in rows:
+        mix[age_group_of(row, season.start_date, std)][0 if row.sex == "m" else 1] += 1
+    return {group: tuple(mix[group]) for group in AGE_GROUPS if group in mix}
+
+
+def expected_children(site: Site, day: date) -> list[Child]:
+    """The children expected on ``day`` at ``site``: for now, those enrolled in the site's season
+    covering the day. Daily operations replaces this with attendance (one function, one place)."""
+    seasons = select(Season.id).where(Season.site_id == site.id, Season.start_date <= day, Season.end_date >= day)
+    return list(db.session.scalars(_enrolled(seasons).order_by(Child.name_pinyin, Child.id)))
+
+
+def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
+    return list(db.session.scalars(
+        select(MenuDish).options(joinedload(MenuDish.recipe).options(_with_items()))
+        .where(MenuDish.site_id == site_id, MenuDish.day.between(first, last))
+        .order_by(MenuDish.day, MenuDish.meal, MenuDish.id)))
+
+
+def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[date, list]:
+    by_day: dict[date, list] = defaultdict(list)
+    for dish in dishes:
+        by_day[dish.day].append((dish.meal, dish.recipe))
+    return {day: nutrition.conflicts(children, pairs, std) for day, pairs in by_day.items()}
+
+
+def allergy_conflicts(site: Site, day: date) -> list[nutrition.Conflict]:
+    """Expected children of ``day`` whose allergies meet an ingredient of that day's menu, each
+    with the dish and the allergen (three queries)."""
+    dishes = _dishes(site.id, day, day)
+    if not dishes:
+        return []
+    return _conflicts_by_day(expected_children(site, day), dishes, standards()).get(day, [])
+
+
+# --- the week of menus -------------------------------------------------------------------------------
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def default_week(season: Season, today: date) -> date:
+    if season.start_date <= today <= season.end_date:
+        return monday_of(today)
+    return monday_of(season.start_date if today < season.start_date else season.end_date)
+
+
+def week_days(season: Season, monday: date, dishes) -> list[date]:
+    """Monday to Friday in the season, and a weekend day when it has dishes."""
+    with_dishes = {d.day for d in dishes}
+    days = []
+    for i in range(7):
+        day = monday + timedelta(days=i)
+        if season.start_date <= day <= season.end_date and (i < 5 or day in with_dishes):
+            days.append(day)
+    return days
+
+
+def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
+    """Everything the week's menu page shows: dishes per day and meal, the check per age group
+    present, the allergy conflicts and the days' food samples (a fixed number of queries)."""
+    std = standards()
+    sunday = monday + timedelta(days=6)
+    dishes = _dishes(season.site_id, monday, sunday)
+    days = week_days(season, monday, dishes)
+    by_day: dict[date, dict[str, list[MenuDish]]] = {day: {"lunch": [], "snack": []} for day in days}
+    for dish in dishes:
+        if dish.day in by_day:
+            by_day[dish.day][dish.meal].append(dish)
+    mix = enrolment_mix(season)
+    groups = list(mix) or [std.reference_group]
+    recipes_by_day = {day: ([d.recipe for d in meals["lunch"]], [d.recipe for d in meals["snack"]])
+                      for day, meals in by_day.items()}
+    checks = {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
+                                          females=mix.get(group, (1, 1))[1]) for group in groups}
+    day_levels = {day: nutrition.worst(checks[g][day].level for g in groups if day in checks[g]) for day in days}
+    conflicts: dict[date, list] = {}
+    if with_children:
+        seasons_children = list(db.session.scalars(_enrolled([season.id]).order_by(Child.name_pinyin, Child.id)))
+        conflicts = _conflicts_by_day(seasons_children, dishes, std)
+    sampled = defaultdict(set)
+    for day, recipe_id in db.session.execute(select(FoodSample.day, FoodSample.recipe_id).where(
+            FoodSample.site_id == season.site_id, FoodSample.day.between(monday, sunday))).all():
+        sampled[day].add(recipe_id)
+    return dict(season=season, monday=monday, days=days, by_day=by_day, groups=groups, mix=mix, checks=checks,
+                day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(_chinese()),
+                today=local_today(),
+                previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
+                has_previous=monday > season.start_date, has_next=sunday < season.end_date)
+
+
+# --- a day: meals served, samples, substitutions -----------------------------------------------------
+def meal_day(season: Season, day: date) -> dict:
+    site = season.site
+    dishes = _dishes(season.site_id, day, day)
+    samples = list(db.session.scalars(select(FoodSample).options(joinedload(FoodSample.recipe)).where(
+        FoodSample.site_id == season.site_id, FoodSample.day == day).order_by(FoodSample.kept_at)))
+    count = db.session.scalar(select(MealCount).where(MealCount.site_id == season.site_id, MealCount.day == day))
+    substitutions = list(db.session.scalars(select(MealSubstitution).options(
+        joinedload(MealSubstitution.child), joinedload(MealSubstitution.recipe)).where(
+        MealSubstitution.site_id == season.site_id, MealSubstitution.day == day).order_by(MealSubstitution.id)))
+    children = expected_children(site, day)
+    conflicts = _conflicts_by_day(children, dishes, standards()).get(day, [])
+    sampled = {s.recipe_id for s in samples}
+    lunch = [d for d in dishes if d.meal == "lunch"]
+    rule = standards().sample_rule
+    return dict(season=season, day=day, dishes=dishes, samples=samples, count=count, substitutions=substitutions,
+                conflicts=conflicts, expected=len(children), children=children,
+                unsampled=[d.recipe for d in dishes if d.recipe_id not in sampled] if day <= local_today() else [],
+                rule=rule, rule_note=note_of(rule, _chinese()), has_lunch=bool(lunch))
+
+
+# --- health checks and medicines ---------------------------------------------------------------------
+def health_day(season: Season, day: date) -> dict:
+    children = expected_children(season.site, day)
+    checks = list(db.session.scalars(select(HealthCheck).options(
+        joinedload(HealthCheck.child), joinedload(HealthCheck.recorded_by)).where(
+        HealthCheck.site_id == season.site_id, HealthCheck.day == day).order_by(HealthCheck.recorded_at)))
+    start = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+    medicines = list(db.session.scalars(select(MedicineGiven).options(
+        joinedload(MedicineGiven.child), joinedload(MedicineGiven.given_by)).where(
+        MedicineGiven.site_id == season.site_id, MedicineGiven.given_at >= start,
+        MedicineGiven.given_at < start + timedelta(days=1)).order_by(MedicineGiven.given_at)))
+    return dict(season=season, day=day, children=children, checks=checks, medicines=medicines,
+                with_medicines=[c for c in children if (c.medicines or "").strip()])

@@ -1,0 +1,353 @@
+"""Health and meals: foods, recipes, the week's menus with their checks and allergy list, the day's
+meals served and food samples, the printable menu, health checks and medicines given."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.core import audit
+from app.core.args import arg_date
+from app.core.htmx import redirect_after_post, render
+from app.core.permissions import MEALS_VIEW, SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
+from app.core.timeutil import local_now, local_today
+from app.core.views import save
+from app.extensions import db
+from app.health import bp, labels, queries, services
+from app.health.forms import (FoodForm, HealthCheckForm, MealCountForm, MedicineForm, MenuDishForm, RecipeForm,
+                              RecipeItemForm, SampleForm, SubstitutionForm)
+from app.health.models import Food, MenuDish, Recipe, RecipeItem
+from app.health.standards import AGE_GROUPS, ALLERGENS, allergen_codes
+from app.sites.models import Season, Site
+from app.sites.queries import current_season
+
+register_loader("food_id", Food, lambda f: f.site_id)
+register_loader("recipe_id", Recipe, lambda r: r.site_id)
+register_loader("recipe_item_id", RecipeItem, lambda i: db.session.get(Recipe, i.recipe_id).site_id)
+register_loader("menu_dish_id", MenuDish, lambda d: d.site_id)
+
+
+@bp.context_processor
+def _labels():
+    return dict(food_group_labels=labels.FOOD_GROUP_LABELS, allergen_labels=labels.ALLERGEN_LABELS,
+                meal_labels=labels.MEAL_LABELS, level_labels=labels.LEVEL_LABELS,
+                age_group_labels=labels.AGE_GROUP_LABELS, nutrient_labels=labels.NUTRIENT_LABELS,
+                allergen_codes=allergen_codes, age_groups=AGE_GROUPS, allergens=ALLERGENS, dish_allergens=dish_allergens)
+
+
+def dish_allergens(recipe) -> list[str]:
+    bits = 0
+    for item in recipe.items:
+        bits |= item.food.allergens or 0
+    return allergen_codes(bits)
+
+
+@bp.app_template_filter("grams")
+def grams(value) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value is not None else "—"
+
+
+# --- foods ------------------------------------------------------------------------------------------
+@bp.route("/sites/<int:site_id>/foods")
+@requires(SITE_VIEW)
+def foods(site: Site):
+    return render("health/foods.html", site=site, foods=queries.foods_for(site.id),
+                  can_add=can_visit("health.food_new", site_id=site))
+
+
+@bp.route("/sites/<int:site_id>/foods/new", methods=["GET", "POST"])
+@requires(SITE_MANAGE)
+def food_new(site: Site):
+    form = FoodForm()
+    return save(form, lambda values: services.create_food(site, values, by=current_user), once=True,
+                done=lambda _food: redirect_after_post(url_for("health.foods", site_id=site.id), notice=_("Food added.")),
+                again=lambda: render("health/food_form.html", site=site, form=form, food=None))
+
+
+@bp.route("/foods/<int:food_id>/edit", methods=["GET", "POST"])
+@requires(SITE_MANAGE)
+def food_edit(food: Food):
+    site = db.session.get(Site, food.site_id) if food.site_id else None
+    form = FoodForm(food=food)
+    back = url_for("health.foods", site_id=site.id) if site else url_for("main.dashboard")
+    return save(form, lambda values: services.update_food(food, values, by=current_user),
+                done=lambda _food: redirect_after_post(back, notice=_("Saved.")),
+                again=lambda: render("health/food_form.html", site=site, form=form, food=food))
+
+
+# --- recipes ----------------------------------------------------------------------------------------
+def _recipes_page(site, form=None):
+    return render("health/recipes.html", site=site, recipes=queries.recipes_of(site.id),
+                  form=form or RecipeForm(formdata=None),
+                  can_manage=can_visit("health.recipe_create", site_id=site))
+
+
+@bp.route("/sites/<int:site_id>/recipes")
+@requires(SITE_VIEW)
+def recipes(site: Site):
+    return _recipes_page(site)
+
+
+@bp.route("/sites/<int:site_id>/recipes", methods=["POST"])
+@requires(SITE_MANAGE)
+def recipe_create(site: Site):
+    form = RecipeForm()
+    return save(form, lambda values: services.create_recipe(site, values, by=current_user), once=True,
+                done=lambda recipe: redirect_after_post(url_for("health.recipe", recipe_id=recipe.id),
+                                                        notice=_("Dish added: now add its foods.")),
+                again=lambda: _recipes_page(site, form))
+
+
+def _recipe_page(recipe, item_form=None):
+    data = queries.recipe_page(recipe)
+    form = item_form or RecipeItemForm(formdata=None, foods=data["foods"])
+    return render("health/recipe.html", "health/_recipe_items.html", site=db.session.get(Site, recipe.site_id),
+                  item_form=form, can_manage=can_visit("health.recipe_item_add", recipe_id=recipe), **data)
+
+
+@bp.route("/recipes/<int:recipe_id>")
+@requires(SITE_VIEW)
+def recipe(recipe: Recipe):
+    return _recipe_page(recipe)
+
+
+@bp.route("/recipes/<int:recipe_id>/edit", methods=["GET", "POST"])
+@requires(SITE_MANAGE)
+def recipe_edit(recipe: Recipe):
+    form = RecipeForm(obj=recipe)
+    return save(form, lambda values: services.update_recipe(recipe, values, by=current_user),
+                done=lambda _r: redirect_after_post(url_for("health.recipe", recipe_id=recipe.id), notice=_("Saved.")),
+                again=lambda: render("health/recipe_edit.html", site=db.session.get(Site, recipe.site_id),
+                                     form=form, recipe=recipe))
+
+
+@bp.route("/recipes/<int:recipe_id>/items", methods=["POST"])
+@requires(SITE_MANAGE)
+def recipe_item_add(recipe: Recipe):
+    form = RecipeItemForm(foods=queries.foods_for(recipe.site_id))
+    return save(form, lambda values: services.add_recipe_item(recipe, values, by=current_user),
+                done=lambda _item: _recipe_page(recipe) if request.htmx else redirect_after_post(
+                    url_for("health.recipe", recipe_id=recipe.id)),
+                again=lambda: _recipe_page(recipe, form))
+
+
+@bp.route("/recipe-items/<int:recipe_item_id>/remove", methods=["POST"])
+@requires(SITE_MANAGE)
+def recipe_item_remove(recipe_item: RecipeItem):
+    recipe = db.session.get(Recipe, recipe_item.recipe_id)
+    back = url_for("health.recipe", recipe_id=recipe.id)
+    return save(None, lambda _v: services.remove_recipe_item(recipe_item, by=current_user),
+                done=lambda _r: _recipe_page(recipe) if request.htmx else redirect_after_post(back),
+                again=lambda: redirect_after_post(back))
+
+
+# --- menus ------------------------------------------------------------------------------------------
+def _monday(season: Season):
+    day = arg_date("week")
+    return queries.monday_of(day) if day else queries.default_week(season, local_today())
+
+
+def _note_allergies_read(conflicts, site_id: int) -> None:
+    """Children's names with their allergies are health data: the trail notes who saw them."""
+    from types import SimpleNamespace
+
+    children = {c.child_id: SimpleNamespace(id=c.child_id, site_id=site_id) for c in conflicts}
+    if children:
+        audit.record_read("health.allergies_viewed", by=current_user, children=children.values())
+
+
+def _week_page(season, form=None, *, status=200):
+    monday = _monday(season)
+    recipes_list = queries.recipes_of(season.site_id)
+    data = queries.week(season, monday)
+    _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
+    form = form or MenuDishForm(formdata=None, recipes=recipes_list, day=data["days"][0] if data["days"] else None)
+    return render("health/week.html", "health/_week.html", status=status, site=season.site, form=form,
+                  recipes=recipes_list, can_manage=can_visit("health.menu_add", season_id=season), **data)
+
+
+@bp.route("/sites/<int:site_id>/menus")
+@requires(SITE_VIEW)
+def site_menus(site: Site):
+    season = current_season(site.id)
+    if season is None:
+        flash(_("Add a season first; menus are kept per season."), "info")
+        return redirect(url_for("sites.season_list", site_id=site.id))
+    return redirect(url_for("health.menu_week", season_id=season.id))
+
+
+@bp.route("/seasons/<int:season_id>/menus")
+@requires(SITE_VIEW)
+def menu_week(season: Season):
+    return _week_page(season)
+
+
+def _week_url(season, day=None):
+    monday = queries.monday_of(day) if day else _monday(season)
+    return url_for("health.menu_week", season_id=season.id, week=monday.isoformat())
+
+
+@bp.route("/seasons/<int:season_id>/menus", methods=["POST"])
+@requires(SITE_MANAGE)
+def menu_add(season: Season):
+    form = MenuDishForm(recipes=queries.recipes_of(season.site_id))
+    return save(form, lambda values: services.add_menu_dish(season, values, by=current_user),
+                done=lambda dish: _week_page(season) if request.htmx else redirect_after_post(
+                    _week_url(season, dish.day), notice=_("Dish added to the menu.")),
+                again=lambda: _week_page(season, form))
+
+
+@bp.route("/menu-dishes/<int:menu_dish_id>/remove", methods=["POST"])
+@requires(SITE_MANAGE)
+def menu_remove(menu_dish: MenuDish):
+    season = db.session.get(Season, menu_dish.season_id)
+    back = _week_url(season, menu_dish.day)
+    return save(None, lambda _v: services.remove_menu_dish(menu_dish, by=current_user),
+                done=lambda _r: _week_page(season) if request.htmx else redirect_after_post(back),
+                again=lambda: redirect_after_post(back))
+
+
+@bp.route("/seasons/<int:season_id>/menus/copy", methods=["POST"])
+@requires(SITE_MANAGE)
+def menu_copy(season: Season):
+    monday = _monday(season)
+    back = _week_url(season, monday)
+    return save(None, lambda _v: services.copy_previous_week(season, monday, by=current_user),
+                done=lambda n: redirect_after_post(back, notice=_("%(n)d dishes copied from the week before.", n=n)),
+                again=lambda: redirect_after_post(back))
+
+
+@bp.route("/seasons/<int:season_id>/menu")
+@requires(MEALS_VIEW)
+def family_menu(season: Season):
+    """The week's menu for families: dishes and the nutrition check, no children's names."""
+    data = queries.week(season, _monday(season), with_children=False)
+    return render("health/family_menu.html", site=season.site, **data)
+
+
+@bp.route("/seasons/<int:season_id>/menu.pdf")
+@requires(MEALS_VIEW)
+def menu_pdf(season: Season):
+    from app.health.pdf import week_menu_pdf
+
+    monday = _monday(season)
+    data = queries.week(season, monday, with_children=False)
+    return week_menu_pdf(season, data)
+
+
+# --- a day's meals: served, samples, substitutions ---------------------------------------------------
+def _day(season):
+    day = arg_date("day")
+    if day is None:
+        today = local_today()
+        day = today if season.start_date <= today <= season.end_date else season.start_date
+    return day
+
+
+def _meal_day_page(season, day, forms=None):
+    data = queries.meal_day(season, day)
+    _note_allergies_read(data["conflicts"], season.site_id)
+    forms = forms or {}
+    now = local_now().time().replace(second=0, microsecond=0)
+    context = dict(
+        count_form=forms.get("count") or MealCountForm(formdata=None, served=data["count"].served if data["count"]
+                                                      else data["expected"]),
+        sample_form=forms.get("sample") or SampleForm(formdata=None, dishes=data["dishes"], kept_at=now,
+                                                     weight_g=data["rule"]["min_weight_g"]),
+        substitution_form=forms.get("substitution") or SubstitutionForm(formdata=None, dishes=data["dishes"],
+                                                                       children=data["children"]))
+    return render("health/meal_day.html", site=season.site, can_manage=can_visit("health.served_set", season_id=season),
+                  **context, **data)
+
+
+@bp.route("/seasons/<int:season_id>/meals")
+@requires(SITE_VIEW)
+def meal_day(season: Season):
+    return _meal_day_page(season, _day(season))
+
+
+def _day_url(season, day):
+    return url_for("health.meal_day", season_id=season.id, day=day.isoformat())
+
+
+@bp.route("/seasons/<int:season_id>/meals/served", methods=["POST"])
+@requires(SITE_MANAGE)
+def served_set(season: Season):
+    day = _day(season)
+    form = MealCountForm()
+    return save(form, lambda values: services.set_meals_served(season, day, values, by=current_user),
+                done=lambda _c: redirect_after_post(_day_url(season, day), notice=_("Saved.")),
+                again=lambda: _meal_day_page(season, day, {"count": form}))
+
+
+@bp.route("/seasons/<int:season_id>/meals/samples", methods=["POST"])
+@requires(SITE_MANAGE)
+def sample_add(season: Season):
+    day = _day(season)
+    form = SampleForm(dishes=queries.meal_day(season, day)["dishes"])
+    return save(form, lambda values: services.record_sample(season, day, values, by=current_user), once=True,
+                done=lambda _s: redirect_after_post(_day_url(season, day), notice=_("Food sample recorded.")),
+                again=lambda: _meal_day_page(season, day, {"sample": form}))
+
+
+@bp.route("/seasons/<int:season_id>/meals/substitutions", methods=["POST"])
+@requires(SITE_MANAGE)
+def substitution_add(season: Season):
+    day = _day(season)
+    data = queries.meal_day(season, day)
+    form = SubstitutionForm(dishes=data["dishes"], children=data["children"])
+    return save(form, lambda values: services.record_substitution(season, day, values, by=current_user), once=True,
+                done=lambda _s: redirect_after_post(_day_url(season, day), notice=_("Substitution recorded.")),
+                again=lambda: _meal_day_page(season, day, {"substitution": form}))
+
+
+# --- health checks and medicines (appended, never edited) --------------------------------------------
+def _health_page(season, forms=None):
+    day = local_today()
+    data = queries.health_day(season, day)
+    seen = {c.child_id: c.child for c in (*data["checks"], *data["medicines"])}
+    if seen:
+        audit.record_read("health.checks_viewed", by=current_user, children=seen.values())
+    forms = forms or {}
+    now = local_now().time().replace(second=0, microsecond=0)
+    return render("health/health_day.html", site=season.site,
+                  check_form=forms.get("check") or HealthCheckForm(formdata=None, children=data["children"]),
+                  medicine_form=forms.get("medicine") or MedicineForm(formdata=None, children=data["with_medicines"],
+                                                                      given_at=now),
+                  in_season=season.start_date <= day <= season.end_date, **data)
+
+
+@bp.route("/seasons/<int:season_id>/health")
+@requires(SITE_MANAGE)
+def health_day(season: Season):
+    return _health_page(season)
+
+
+def _child(value):
+    from app.children.models import Child
+
+    return db.session.get(Child, value) if isinstance(value, int) and value > 0 else None
+
+
+@bp.route("/seasons/<int:season_id>/health/checks", methods=["POST"])
+@requires(SITE_MANAGE)
+def check_add(season: Season):
+    form = HealthCheckForm(children=queries.expected_children(season.site, local_today()))
+    return save(form, lambda values: services.record_health_check(season, _child(values["child_id"]), values,
+                                                                  by=current_user), once=True,
+                done=lambda _c: redirect_after_post(url_for("health.health_day", season_id=season.id),
+                                                    notice=_("Health check recorded.")),
+                again=lambda: _health_page(season, {"check": form}))
+
+
+@bp.route("/seasons/<int:season_id>/health/medicines", methods=["POST"])
+@requires(SITE_MANAGE)
+def medicine_add(season: Season):
+    children = [c for c in queries.expected_children(season.site, local_today()) if (c.medicines or "").strip()]
+    form = MedicineForm(children=children)
+    return save(form, lambda values: services.record_medicine(season, _child(values["child_id"]), values,
+                                                              by=current_user), once=True,
+                done=lambda _m: redirect_after_post(url_for("health.health_day", season_id=season.id),
+                                                    notice=_("Medicine recorded.")),
+                again=lambda: _health_page(season, {"medicine": form}))
+
