@@ -2,13 +2,13 @@
 end, incidents with addenda and reports, homework plans and progress, per-site alert times
 
 Revision ID: 0011_daily
-Revises: 0008_sign_in (re-pointed at merge after 0010)
+Revises: 0010_health
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_daily"
-down_revision = "0008_sign_in"
+down_revision = "0010_health"
 branch_labels = None
 depends_on = None
 
