@@ -59,7 +59,7 @@ def site_overview(site: Site) -> dict:
                     .scalar_subquery())
     counts["pending_hours"], counts["applications"] = db.session.execute(select(pending_hours, applications)).one()
     season = current_season(site.id)
-    return dict(site=site, counts=counts, season=season, hub=season_hub(season) if season is not None else None)
+    return dict(site=site, counts=counts, season=season, hub=season_hub(season, site) if season is not None else None)
 
 
 def current_seasons(site_ids: set[int] | None, per_site: int = 3) -> list[Season]:
@@ -122,7 +122,7 @@ def party_names(ids: set[int]) -> dict[int, str]:
 
 
 # --- a season's page: the coordinator's hub -------------------------------------------------------
-def season_hub(season: Season) -> dict:
+def season_hub(season: Season, site: Site | None = None) -> dict:
     """Everything a season's page shows, in five statements whatever the data: the site, the
     enrolments by status with how many active ones lack the guardian's consent, the season's
     volunteer hours (volunteers active, pending and approved time), its donations, its theme weeks."""
@@ -130,7 +130,7 @@ def season_hub(season: Season) -> dict:
     from app.resources.models import Donation
     from app.volunteers.models import HourEntry, VolunteerProfile
 
-    site = db.session.get(Site, season.site_id)
+    site = site if site is not None else db.session.get(Site, season.site_id)
     no_consent = ~select(Consent.id).where(Consent.child_id == Enrolment.child_id).exists()
     rows = db.session.execute(
         select(Enrolment.status, func.count(), func.sum(case((no_consent, 1), else_=0)))

@@ -91,6 +91,7 @@ EXPECTED_NEED = {
     "resources.site_ledger": "site.view",
     # sites
     "sites.overview": "site.view",
+    "sites.season_overview": "site.view",
     "sites.party_archive": "site.manage",
     "sites.party_create": "site.manage",
     "sites.party_edit": "site.manage",
