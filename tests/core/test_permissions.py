@@ -136,6 +136,7 @@ EXPECTED_NEED = {
     "volunteers.invite": "site.manage",
     "volunteers.issue_certificate": "volunteer.own",
     "volunteers.join": "public",
+    "volunteers.join_privacy": "public",
     "volunteers.log_hours": "volunteer.own",
     "volunteers.me": "volunteer.self",
     "volunteers.profile_list": "site.view",
