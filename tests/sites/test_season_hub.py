@@ -141,3 +141,32 @@ def test_a_site_without_seasons_says_so(client, login, make, world):
     login(client, world.users["admin"])
     html = client.get(f"/sites/{site.id}/overview").get_data(as_text=True)
     assert "尚未安排期次" in html and f'href="/sites/{site.id}/seasons"' in html
+
+
+@pytest.mark.parametrize("query", ["season=abc", "season=99999999999999999999999", "season=-1", "season=%00",
+                                   "season=１"])
+def test_an_odd_season_in_the_import_link_falls_back_to_the_current_season(client, login, world, query):
+    login(client, world.users["coordinator"])
+    response = client.get(f"/sites/{world.site.id}/children/import?{query}")
+    assert response.status_code == 200
+
+
+def test_a_season_of_another_site_is_not_preselected(client, login, make, world):
+    elsewhere = make.season(world.other_site, "外点暑期")
+    login(client, world.users["coordinator"])
+    html = client.get(f"/sites/{world.site.id}/children/import?season={elsewhere.id}").get_data(as_text=True)
+    assert "外点暑期" not in html and response_ok(html)
+
+
+def response_ok(html: str) -> bool:
+    return "<form" in html
+
+
+@pytest.mark.parametrize("value", ["yes", "%00", "missing" * 50, ""])
+def test_an_odd_consent_filter_is_ignored(client, login, make, world, value):
+    fine = make.child(world.site, "乙有同意")
+    make.consent(fine)
+    make.enrolment(fine, world.season, "enrolled")
+    login(client, world.users["coordinator"])
+    response = client.get(f"/seasons/{world.season.id}/children?consent={value}")
+    assert response.status_code == 200 and "乙有同意" in response.get_data(as_text=True)
