@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
 
 from app.core.permissions import SITE_VIEW, where_visible
 from app.extensions import db
@@ -60,19 +59,6 @@ def site_overview(site: Site) -> dict:
     counts["pending_hours"], counts["applications"] = db.session.execute(select(pending_hours, applications)).one()
     season = current_season(site.id)
     return dict(site=site, counts=counts, season=season, hub=season_hub(season, site) if season is not None else None)
-
-
-def current_seasons(site_ids: set[int] | None, per_site: int = 3) -> list[Season]:
-    """The newest ``per_site`` seasons (not archived) of each site in ``site_ids`` (None: every site),
-    newest first, with their sites, for the dashboard (one query)."""
-    rank = func.row_number().over(partition_by=Season.site_id, order_by=(Season.start_date.desc(), Season.id.desc()))
-    ranked = select(Season.id, rank.label("rank")).where(Season.archived_at.is_(None))
-    if site_ids is not None:
-        ranked = ranked.where(Season.site_id.in_(site_ids or {-1}))
-    ranked = ranked.subquery()
-    query = (select(Season).options(selectinload(Season.site)).join(ranked, ranked.c.id == Season.id)
-             .where(ranked.c.rank <= per_site).order_by(Season.start_date.desc(), Season.id.desc()))
-    return list(db.session.scalars(query))
 
 
 # --- the season a page means when it names none -----------------------------------------------------
