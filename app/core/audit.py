@@ -210,7 +210,7 @@ def _event_of(entry: AuditEntry) -> tuple[str | None, dict]:
         match = pattern.fullmatch(summary)
         if match:
             return event, details(match)
-    return None, {}
+    return ("legacy", {}) if entry.event == "legacy" else (None, {})
 
 
 def describe_all(entries: list[AuditEntry]) -> dict[int, str]:
