@@ -205,6 +205,8 @@ def init_templates(app: Flask) -> None:
     # Flask-Babel's format_date/format_datetime, with the locale's patterns parsed once (app/core/formats.py)
     app.jinja_env.filters["date"] = formats.format_date
     app.jinja_env.filters["datetime"] = formats.format_datetime
+    app.jinja_env.filters["duration"] = formats.format_duration   # minutes -> "1.5 小时"
+    app.jinja_env.filters["quantity"] = formats.format_quantity   # Decimal("300.00") -> "300"
 
     @app.context_processor
     def inject():

@@ -4,12 +4,18 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Regexp, ValidationError
 
 from app.core.forms import length, max_len, optional, phone_number, required
-from app.core.permissions import ADMIN, ROLES
+from app.core.permissions import ADMIN, AUDITOR, COORDINATOR, GUARDIAN, ROLES, VOLUNTEER
 from app.admin.labels import ROLE_LABELS
+
+# Roles from the least powerful up; a new account or role starts at the least powerful one, so a
+# slip gives too little, never the administrator's role.
+ROLES_BY_POWER = (GUARDIAN, VOLUNTEER, AUDITOR, COORDINATOR, ADMIN)
+assert set(ROLES_BY_POWER) == set(ROLES)
 
 
 class GrantForm(BaseForm):
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], validators=[required()])
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES_BY_POWER], default=ROLES_BY_POWER[0],
+                       validators=[required()])
     site_id = SelectField(_l("Site"), coerce=int, choices=[], validate_choice=False)
 
     def __init__(self, *args, sites=(), **kwargs):

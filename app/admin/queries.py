@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import RoleGrant, User
 from app.core.args import KEY_MAX, arg_choice, arg_date, arg_int, arg_text
 from app.core.models import AUDIT_ACTIONS, AuditEntry
+from app.core.pinyin import by_pinyin
 from app.core.timeutil import LOCAL_TZ
 from app.extensions import db
 from app.sites.models import Site
@@ -21,7 +22,7 @@ def user_search() -> str:
 
 def users(search: str = "") -> Select:
     query = (select(User).options(selectinload(User.grants).selectinload(RoleGrant.site))
-             .order_by(User.display_name, User.id))
+             .order_by(by_pinyin(User.display_name), User.id))
     if search:
         like = f"%{search}%"
         query = query.where(or_(User.username.ilike(like), User.display_name.ilike(like),

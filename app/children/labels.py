@@ -25,7 +25,7 @@ ACTION_LABELS = {
 
 # --- the audit trail (app.core.audit): events written by the children area, in the reader's language.
 # Details carry ids and field names only; ``season`` ids are named when the trail is read.
-from app.core.audit import register_events, register_field_labels, register_names  # noqa: E402
+from app.core.audit import register_events, register_field_labels, register_legacy, register_names  # noqa: E402
 
 register_events({
     "child.viewed": _l("Viewed the child's record"),
@@ -76,3 +76,35 @@ def _season_names(ids: set[int]) -> dict[int, str]:
 
 
 register_names("season", _season_names)
+
+
+# Entries written before events carry an English summary (the trail cannot be rewritten): read them
+# as the events they were, so the trail shows them in the reader's language with names.
+def _fields(match) -> dict:
+    return {"fields": [f"child.{name.strip()}" for name in match.group(1).split(",") if name.strip()]}
+
+
+for _pattern, _event, _details in [
+    (r"record", "child.viewed", None),
+    (r"health", "health.viewed", None),
+    (r"guardians", "guardians.viewed", None),
+    (r"created", "child.created", None),
+    (r"created by import \d+", "child.imported", None),
+    (r"changed: (.*)", "child.changed", _fields),
+    (r"guardian added", "guardian.added", None),
+    (r"guardian \d+ changed", "guardian.changed", None),
+    (r"guardian \d+ removed", "guardian.removed", None),
+    (r"pickup person added", "pickup.added", None),
+    (r"pickup person \d+ changed", "pickup.changed", None),
+    (r"pickup person \d+ removed", "pickup.removed", None),
+    (r"consent to notice (.+) recorded", "consent.recorded", lambda m: {"version": m.group(1)}),
+    (r"(?:applied to|applied in) season (\d+)", "enrolment.applied", lambda m: {"season": int(m.group(1))}),
+    (r"enrolled in season (\d+)", "enrolment.enrolled", lambda m: {"season": int(m.group(1))}),
+    (r"waitlisted in season (\d+)", "enrolment.waitlisted", lambda m: {"season": int(m.group(1))}),
+    (r"withdrawn (?:from|in) season (\d+)", "enrolment.withdrawn", lambda m: {"season": int(m.group(1))}),
+    (r"offered a freed place in season (\d+)", "enrolment.promoted", lambda m: {"season": int(m.group(1))}),
+    (r"personal data erased on the guardian's request", "child.erased", None),
+    (r"roster of season (\d+)", "roster.exported", lambda m: {"season": int(m.group(1))}),
+    (r"all data exported \((\w+)\)", "child.exported", lambda m: {"format": m.group(1)}),
+]:
+    register_legacy(_pattern, _event, _details or (lambda match: {}))

@@ -65,6 +65,7 @@ class Filters:
     status: str = ""
     school: str = ""
     allergy: bool = False
+    consent: str = ""  # "missing": only children whose guardian has not consented yet
 
     @classmethod
     def from_request(cls) -> Filters:
@@ -75,11 +76,12 @@ class Filters:
         grade = arg_choice("grade", {str(g) for g in GRADES})
         return cls(q=arg_text("q", 60), grade=int(grade) if grade else None,
                    status=arg_choice("status", ENROLMENT_STATUSES),
-                   school=arg_text("school", 120), allergy=arg_choice("allergy", {"1"}) == "1")
+                   school=arg_text("school", 120), allergy=arg_choice("allergy", {"1"}) == "1",
+                   consent=arg_choice("consent", {"missing"}))
 
     def args(self) -> dict:
         out = {"q": self.q, "grade": self.grade, "status": self.status, "school": self.school,
-               "allergy": "1" if self.allergy else None}
+               "allergy": "1" if self.allergy else None, "consent": self.consent}
         return {k: v for k, v in out.items() if v}
 
 
@@ -107,6 +109,8 @@ def children_of_site(site: Site, filters: Filters) -> Select:
         query = query.where(Child.school == filters.school)
     if filters.allergy:
         query = query.where(or_(Child.allergies != "", Child.high_risk.is_(True)))
+    if filters.consent == "missing":
+        query = query.where(~select(Consent.id).where(Consent.child_id == Child.id).exists())
     if filters.status:
         query = query.where(Child.id.in_(select(Enrolment.child_id).where(Enrolment.status == filters.status)))
     return query
@@ -123,6 +127,9 @@ def roster(season: Season, filters: Filters) -> Select:
         query = query.where(Child.school == filters.school)
     if filters.allergy:
         query = query.where(or_(Child.allergies != "", Child.high_risk.is_(True)))
+    if filters.consent == "missing":
+        query = query.where(Enrolment.status != "withdrawn",
+                            ~select(Consent.id).where(Consent.child_id == Enrolment.child_id).exists())
     if filters.status:
         query = query.where(Enrolment.status == filters.status)
         order = [Enrolment.applied_at, Enrolment.id] if filters.status == "waitlisted" else [Child.name_pinyin]

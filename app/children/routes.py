@@ -22,6 +22,7 @@ from app.children.models import (ENROLMENT_STATUSES, GRADES, Child, Enrolment, G
                                  ImportBatch, PickupPerson)
 from app.children.notice import current_notice_text
 from app.core import audit, crud
+from app.core.args import KEY_MAX, arg_int
 from app.core.htmx import redirect_after_post, render
 from app.core.pagination import ListPage, paginate
 from app.core.permissions import COORDINATE, SITE_MANAGE, register_loader, requires
@@ -314,7 +315,10 @@ def import_template():
 def import_start(site: Site):
     seasons = queries.seasons_of_site(site.id)
     if request.method == "GET":
-        form = ImportForm(seasons=seasons, data=_season_default(seasons, seasons))
+        chosen = arg_int("season", None, minimum=1, maximum=KEY_MAX)  # from a season's page
+        default = ({"season_id": chosen} if chosen in {s.id for s in seasons}
+                   else _season_default(seasons, seasons))
+        form = ImportForm(seasons=seasons, data=default)
     else:
         form = ImportForm(seasons=seasons)
     return save(form, lambda values: services.start_import(site, values, by=current_user), once=True,

@@ -200,25 +200,42 @@ def verify_chain(batch: int = 5000) -> ChainReport:
 
 
 # --- reading the trail ----------------------------------------------------------------------------
+def _event_of(entry: AuditEntry) -> tuple[str | None, dict]:
+    """The entry's event and details; entries written before events (an English ``summary``
+    such as "waitlisted in season 1") are read through the registered legacy patterns."""
+    if entry.event in EVENTS and entry.event != "legacy":
+        return entry.event, entry.details or {}
+    summary = (entry.summary or "").strip()
+    for pattern, event, details in LEGACY:
+        match = pattern.fullmatch(summary)
+        if match:
+            return event, details(match)
+    return ("legacy", {}) if entry.event == "legacy" else (None, {})
+
+
 def describe_all(entries: list[AuditEntry]) -> dict[int, str]:
     """{entry id: text in the reader's language}, with ids in details replaced by names (one query
     per kind of id for the whole list)."""
+    from flask_babel import gettext
+
+    read = {entry.id: _event_of(entry) for entry in entries}
     wanted: dict[str, set[int]] = defaultdict(set)
-    for entry in entries:
-        for key, value in (entry.details or {}).items():
+    for _event, details in read.values():
+        for key, value in details.items():
             if key in NAMERS and isinstance(value, int):
                 wanted[key].add(value)
     names = {kind: NAMERS[kind](ids) for kind, ids in wanted.items()}
     out = {}
     for entry in entries:
-        template = EVENTS.get(entry.event)
+        event, details = read[entry.id]
+        template = EVENTS.get(event) if event else None
         if template is None:
             out[entry.id] = entry.summary
             continue
         values = {}
-        for key, value in (entry.details or {}).items():
+        for key, value in details.items():
             if key in names:
-                values[key] = names[key].get(value, f"#{value}")
+                values[key] = names[key].get(value) or gettext("(removed)")
             elif isinstance(value, list):
                 values[key] = "、".join(str(_field_label(v)) for v in value)
             else:
@@ -231,6 +248,15 @@ def describe_all(entries: list[AuditEntry]) -> dict[int, str]:
 
 
 FIELD_LABELS: dict[str, Any] = {}
+LEGACY: list[tuple[Any, str, Callable]] = []
+
+
+def register_legacy(pattern: str, event: str, details: Callable = lambda match: {}) -> None:
+    """How to read an entry written before events: its English ``summary`` matching ``pattern``
+    (a regular expression matched whole) is shown as ``event`` with ``details(match)``."""
+    import re
+
+    LEGACY.append((re.compile(pattern), event, details))
 
 
 def register_field_labels(labels: dict[str, Any]) -> None:

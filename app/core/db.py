@@ -69,3 +69,6 @@ def lock(session, model, ident) -> None:
     from sqlalchemy import select
 
     session.execute(select(model.id).where(model.id == ident).with_for_update())
+
+
+from app.core import pinyin as _pinyin  # noqa: E402,F401  (registers the pinyin collation on connect)

@@ -57,3 +57,25 @@ def format_datetime(value, fmt: str = "short") -> str:
 
 
 
+
+
+# --- quantities that read right in both languages ----------------------------------------------------
+def format_duration(minutes) -> str:
+    """Minutes as hours with their unit, in the reader's language: 90 -> "1.5 小时" / "1.5 h"
+    (at most two decimals, no trailing zeros)."""
+    from flask_babel import gettext
+
+    value = f"{(minutes or 0) / 60:.2f}".rstrip("0").rstrip(".")
+    return gettext("%(hours)s h", hours=value)
+
+
+def format_quantity(value) -> str:
+    """A counted quantity without trailing zeros: Decimal("300.00") -> "300", 2.50 -> "2.5",
+    1234567 -> "1,234,567"; "" for none."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal
+
+    number = Decimal(str(value))
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
 
 from app.core.permissions import SITE_VIEW, where_visible
 from app.extensions import db
@@ -43,25 +42,23 @@ def parties_of(site: Site, show_archived: bool = False) -> Select:
 
 
 def site_overview(site: Site) -> dict:
-    """Counts for the site page, in one query per table kind (independent of data size)."""
+    """The site page: its counts, its current season (``current_season``) with that season's
+    numbers (``season_hub``), and what waits today (hour entries, volunteer applications), in a
+    fixed number of queries whatever the data."""
+    from app.volunteers.models import HourEntry, VolunteerApplication
+
     counts = {}
     for key, model in (("seasons", Season), ("rooms", Room), ("parties", Party)):
         counts[key] = db.session.scalar(select(func.count()).select_from(model).where(
             model.site_id == site.id, model.archived_at.is_(None)))
-    return counts
-
-
-def current_seasons(site_ids: set[int] | None, per_site: int = 3) -> list[Season]:
-    """The newest ``per_site`` seasons (not archived) of each site in ``site_ids`` (None: every site),
-    newest first, with their sites, for the dashboard (one query)."""
-    rank = func.row_number().over(partition_by=Season.site_id, order_by=(Season.start_date.desc(), Season.id.desc()))
-    ranked = select(Season.id, rank.label("rank")).where(Season.archived_at.is_(None))
-    if site_ids is not None:
-        ranked = ranked.where(Season.site_id.in_(site_ids or {-1}))
-    ranked = ranked.subquery()
-    query = (select(Season).options(selectinload(Season.site)).join(ranked, ranked.c.id == Season.id)
-             .where(ranked.c.rank <= per_site).order_by(Season.start_date.desc(), Season.id.desc()))
-    return list(db.session.scalars(query))
+    pending_hours = (select(func.count()).select_from(HourEntry)
+                     .where(HourEntry.site_id == site.id, HourEntry.status == "pending").scalar_subquery())
+    applications = (select(func.count()).select_from(VolunteerApplication)
+                    .where(VolunteerApplication.site_id == site.id, VolunteerApplication.status == "applied")
+                    .scalar_subquery())
+    counts["pending_hours"], counts["applications"] = db.session.execute(select(pending_hours, applications)).one()
+    season = current_season(site.id)
+    return dict(site=site, counts=counts, season=season, hub=season_hub(season, site) if season is not None else None)
 
 
 # --- the season a page means when it names none -----------------------------------------------------
@@ -108,3 +105,50 @@ def season_names(ids: set[int]) -> dict[int, str]:
 
 def party_names(ids: set[int]) -> dict[int, str]:
     return _names(Party, ids)
+
+
+# --- a season's page: the coordinator's hub -------------------------------------------------------
+def season_hub(season: Season, site: Site | None = None) -> dict:
+    """Everything a season's page shows, in five statements whatever the data: the site, the
+    enrolments by status with how many active ones lack the guardian's consent, the season's
+    volunteer hours (volunteers active, pending and approved time), its donations, its theme weeks."""
+    from app.children.models import Consent, Enrolment
+    from app.resources.models import Donation
+    from app.volunteers.models import HourEntry, VolunteerProfile
+
+    site = site if site is not None else db.session.get(Site, season.site_id)
+    no_consent = ~select(Consent.id).where(Consent.child_id == Enrolment.child_id).exists()
+    rows = db.session.execute(
+        select(Enrolment.status, func.count(), func.sum(case((no_consent, 1), else_=0)))
+        .where(Enrolment.season_id == season.id).group_by(Enrolment.status)).all()
+    counts = {"applied": 0, "enrolled": 0, "waitlisted": 0, "withdrawn": 0}
+    consent_missing = 0
+    for status, n, missing in rows:
+        counts[status] = n
+        if status != "withdrawn":
+            consent_missing += int(missing or 0)
+
+    pending = HourEntry.status == "pending"
+    approved = HourEntry.status == "approved"
+    active_profiles = (select(func.count()).select_from(VolunteerProfile)
+                       .where(VolunteerProfile.site_id == season.site_id, VolunteerProfile.archived_at.is_(None))
+                       .scalar_subquery())
+    hours = db.session.execute(
+        select(func.count(func.distinct(case((pending | approved, HourEntry.profile_id)))),
+               func.coalesce(func.sum(case((pending, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((pending, HourEntry.minutes), else_=0)), 0),
+               func.coalesce(func.sum(case((approved, HourEntry.minutes), else_=0)), 0),
+               active_profiles)
+        .where(HourEntry.season_id == season.id)).one()
+
+    donations, donation_total = db.session.execute(
+        select(func.count(Donation.id), func.coalesce(func.sum(Donation.value_yuan), 0))
+        .where(Donation.season_id == season.id)).one()
+    weeks = list(db.session.scalars(theme_weeks_of(season)))
+    return dict(
+        site=site, season=season, counts=counts, consent_missing=consent_missing,
+        free=max(season.capacity - counts["enrolled"], 0),
+        volunteers_active=int(hours[0] or 0), pending_entries=int(hours[1] or 0),
+        pending_minutes=int(hours[2] or 0), approved_minutes=int(hours[3] or 0),
+        volunteers_on_site=int(hours[4] or 0), donations=int(donations or 0),
+        donation_total=donation_total or 0, theme_weeks=weeks)

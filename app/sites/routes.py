@@ -71,4 +71,11 @@ crud.register(bp, PARTIES, "/sites/<int:site_id>/parties")
 @bp.route("/sites/<int:site_id>/overview")
 @requires(SITE_VIEW)
 def overview(site: Site):
-    return render("sites/overview.html", site=site, counts=queries.site_overview(site))
+    return render("sites/overview.html", **queries.site_overview(site))
+
+
+@bp.route("/seasons/<int:season_id>/overview")
+@requires(SITE_VIEW)
+def season_overview(season: Season):
+    """A season's page, where a coordinator starts: its numbers and everything that belongs to it."""
+    return render("sites/season.html", **queries.season_hub(season))

@@ -57,6 +57,15 @@ class ApplicationForm(IdentityForm):
     agree = BooleanField(_l("I agree that the programme keeps these details to organise volunteering."),
                          validators=[input_required()])
 
+    def __init__(self, *args, notice_url: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if notice_url:  # "I agree" names what is agreed to: the privacy notice, one tap away
+            from flask_babel import gettext
+            from markupsafe import Markup
+
+            self.agree.description = Markup('<a href="{}" target="_blank" rel="noopener" data-testid="privacy-notice">{}</a>').format(
+                notice_url, gettext("Read the privacy notice you agree to"))
+
 
 class ProfileForm(IdentityForm):
     id_number = StringField(_l("ID number"), validators=[optional(), max_len(30)],

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import RoleGrant
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
+from app.core.pinyin import by_pinyin, pinyin_key
 from app.extensions import db
 from app.sites.models import Party, Season, Site
 from app.sites.queries import current_season
@@ -28,7 +29,8 @@ def profile_for_user(user) -> VolunteerProfile | None:
 
 def profiles_of(site: Site, show_archived: bool = False, search: str = "") -> Select:
     query = (select(VolunteerProfile).options(selectinload(VolunteerProfile.party))
-             .where(VolunteerProfile.site_id == site.id).order_by(VolunteerProfile.real_name))
+             .where(VolunteerProfile.site_id == site.id)
+             .order_by(by_pinyin(VolunteerProfile.real_name), VolunteerProfile.id))
     if not show_archived:
         query = query.where(VolunteerProfile.archived_at.is_(None))
     if search:
@@ -41,7 +43,7 @@ def profiles_of(site: Site, show_archived: bool = False, search: str = "") -> Se
 def active_profiles(site: Site) -> list[VolunteerProfile]:
     return list(db.session.scalars(select(VolunteerProfile).where(
         VolunteerProfile.site_id == site.id, VolunteerProfile.archived_at.is_(None))
-        .order_by(VolunteerProfile.real_name)))
+        .order_by(by_pinyin(VolunteerProfile.real_name), VolunteerProfile.id)))
 
 
 def volunteer_parties(site_id: int) -> list[Party]:
@@ -84,7 +86,7 @@ def due_soon(site: Site, today: date) -> list[DueItem]:
             items.append(DueItem(profile, _("Accident insurance"), profile.insurance_until,
                                  "expired" if profile.insurance_until < today else "due_soon"))
     order = {"expired": 0, "missing": 1, "due_soon": 2, "valid": 3}
-    items.sort(key=lambda i: (order[i.state], i.expires_on or date.min, i.profile.real_name))
+    items.sort(key=lambda i: (order[i.state], i.expires_on or date.min, pinyin_key(i.profile.real_name)))
     return items
 
 

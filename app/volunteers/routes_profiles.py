@@ -21,6 +21,7 @@ from app.volunteers.forms import (AcceptForm, ApplicationForm, CertificateForm, 
                                   ProfileForm)
 from app.volunteers.labels import (CHECK_RESULT_LABELS, HOUR_FIELD_LABELS, HOUR_SOURCE_LABELS, HOUR_STATUS_LABELS, ID_TYPE_LABELS,
                                    QUALIFICATION_STATE_LABELS)
+from app.volunteers.notice import current_notice
 from app.volunteers.models import (Certificate, HourEntry, TrainingKind, VolunteerApplication, VolunteerProfile,
                                    format_hours)
 
@@ -88,12 +89,23 @@ def index():
 def join(site: Site):
     if site.archived_at is not None:
         abort(404)
-    form = ApplicationForm()
+    form = ApplicationForm(notice_url=url_for("volunteers.join_privacy", site_id=site.id))
     return save(form, lambda values: services.submit_application(site, values),
                 done=lambda _result: redirect_after_post(url_for("volunteers.join", site_id=site.id, sent=1)),
                 again=lambda: render("volunteers/join.html", "volunteers/_join_form.html", site=site, form=form,
                                      sent=request.args.get("sent") == "1"),
                 once=True)
+
+
+@bp.route("/join/<int:site_id>/privacy")
+@requires(PUBLIC)
+def join_privacy(site: Site):
+    """The privacy notice the sign-up form's "I agree" refers to, with whom to ask."""
+    if site.archived_at is not None:
+        abort(404)
+    version, text = current_notice()
+    return render("volunteers/privacy.html", site=site, version=version, paragraphs=text.split("\n\n"),
+                  contact=queries.settings_of(site.id))
 
 
 @bp.route("/sites/<int:site_id>/applications")

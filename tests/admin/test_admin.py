@@ -107,3 +107,25 @@ def test_navigation_shows_each_role_only_what_it_may_use(app, login, world):
         html = client.get("/home").get_data(as_text=True)
         nav = re.search(r'<nav class="nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
         assert set(re.findall(r">([^<]+)</a>", nav)) == labels, role
+
+
+def test_the_role_lists_start_at_the_least_powerful_role(client, login, world):
+    """Issue 9: the role list defaulted to 管理员; a slip must give too little, not everything."""
+    import re
+
+    login(client, world.users["admin"])
+    for url in ("/admin/users", f"/admin/users/{world.users['coordinator'].id}"):
+        html = client.get(url).get_data(as_text=True)
+        select = re.search(r'<select[^>]*name="role"[^>]*>(.*?)</select>', html, re.S).group(1)
+        options = re.findall(r'<option([^>]*)value="(\w+)"([^>]*)>', select)
+        values = [value for _before, value, _after in options]
+        assert values[0] == "guardian" and values[-1] == "admin", values
+        selected = [value for before, value, after in options if "selected" in before + after]
+        assert selected == ["guardian"], (url, selected)
+
+
+def test_an_invitation_link_comes_with_a_copy_button(client, login, world):
+    login(client, world.users["admin"])
+    page = client.post(f"/admin/users/{world.users['volunteer'].id}/invitation", data={}).get_data(as_text=True)
+    assert 'id="invitation-link-field"' in page
+    assert '<button type="button" class="button" data-copy="invitation-link-field"' in page and "复制链接" in page

@@ -96,7 +96,29 @@ def test_details_are_in_the_readers_language_with_names(db, login, make, world, 
     details = [text_of(row.split('data-label="Details">', 1)[1]) for row in rows(html)]
     assert any(f"Changed the enrolment for {world.season.name}" in d for d in details), details
     assert not any(f"#{world.season.id}" in d for d in details)
-    assert any("changed: allergies" in d for d in details)  # entries written before events keep their text
+    assert any("Changed: Allergies" in d for d in details)  # entries written before events, read as events
+
+
+@pytest.mark.parametrize("summary, chinese", [
+    ("record", "查看了儿童档案"),
+    ("created by import 7", "通过导入名单登记了儿童"),
+    ("waitlisted in season {season}", "列入候补：{name}"),
+    ("applied to season {season}", "报名：{name}"),
+    ("withdrawn from season {season}", "退出：{name}"),
+    ("changed: allergies, school", "修改了：过敏、学校"),
+    ("consent to notice v1 recorded", "v1"),
+])
+def test_entries_written_before_events_read_in_chinese_with_names(db, make, world, admin, summary, chinese):
+    child = make.child(world.site, "赵六")
+    _db.session.add(AuditEntry(action="enrol", event="", summary=summary.format(season=world.season.id),
+                               child_id=child.id, site_id=world.site.id, at=utcnow()))
+    _db.session.commit()
+    html = admin.get("/audit").get_data(as_text=True)
+    (row,) = rows(html)
+    detail = text_of(row.split('data-label="详情">', 1)[1])
+    assert chinese.format(name=world.season.name) in detail, detail
+    assert not re.search(r"[a-z]{3,}", detail), detail  # no English word left
+    assert "赵六" in text_of(row) and f"#{child.id}" not in text_of(row)
 
 
 def test_the_trail_is_in_the_administrators_navigation_only(app, login, world):

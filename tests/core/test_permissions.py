@@ -139,6 +139,7 @@ EXPECTED_NEED = {
     "resources.site_ledger": "site.view",
     # sites
     "sites.overview": "site.view",
+    "sites.season_overview": "site.view",
     "sites.party_archive": "site.manage",
     "sites.party_create": "site.manage",
     "sites.party_edit": "site.manage",
@@ -183,6 +184,7 @@ EXPECTED_NEED = {
     "volunteers.invite": "site.manage",
     "volunteers.issue_certificate": "volunteer.own",
     "volunteers.join": "public",
+    "volunteers.join_privacy": "public",
     "volunteers.log_hours": "volunteer.own",
     "volunteers.me": "volunteer.self",
     "volunteers.profile_list": "site.view",

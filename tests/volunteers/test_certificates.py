@@ -144,7 +144,7 @@ def test_the_verification_page_shows_only_the_certificates_own_facts(app, client
     certificate = db.session.query(Certificate).one()
     anonymous = app.test_client()
     html = anonymous.get(f"/verify/{certificate.number}").get_data(as_text=True)
-    assert certificate.number in html and "<dd>张*</dd>" in html and "<dd>5</dd>" in html
+    assert certificate.number in html and "<dd>张*</dd>" in html and "<dd>5 小时</dd>" in html
     assert "南浔区旧馆街道社会工作服务站" in html and "2025-07-01" in html
     for secret in ("张喆", "13911112222", "330503-2025-0417", certificate.id_number_masked, "三年级数学辅导",
                    "沈建华", "李晓梅", "0572-3010002", f"/volunteers/{holder.id}"):

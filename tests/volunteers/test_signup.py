@@ -251,3 +251,30 @@ def test_each_application_has_its_own_accept_token(client, db, login, make, worl
         tokens.add(re.search(r'name="form_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="form_token"',
                              row).groups())
     assert len(tokens) == 2  # accepting one never blocks the other as "already sent"
+
+
+def test_i_agree_links_to_the_notice_it_agrees_to(client, make, world):
+    """Issue 9: /join's "我同意" had no link to the privacy notice it agrees to."""
+    import re
+
+    make.volunteer_settings(world.site)
+    html = client.get(f"/join/{world.site.id}").get_data(as_text=True)
+    agree = html[html.index('name="agree"'):]
+    agree = agree[:agree.index("</div>")]
+    link = re.search(r'<a href="([^"]+)"[^>]*data-testid="privacy-notice">([^<]+)</a>', agree)
+    assert link and link.group(1) == f"/join/{world.site.id}/privacy" and "告知书" in link.group(2)
+    notice = client.get(link.group(1))
+    text = notice.get_data(as_text=True)
+    assert notice.status_code == 200 and "志愿者个人信息处理告知书" in text
+    assert "证件号码" in text and "撤回同意" in text and world.site.name in text and "0572-3010002" in text
+
+
+def test_the_notice_of_an_unknown_or_archived_site_is_not_found(client, make, world):
+    from app.core.timeutil import utcnow
+    from app.extensions import db
+
+    assert client.get("/join/99999/privacy").status_code == 404
+    closed = make.site("旧点")
+    closed.archived_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/join/{closed.id}/privacy").status_code == 404

@@ -43,3 +43,44 @@
     if (event.target.matches("input.copy")) event.target.select();
   });
 })();
+
+// "Copy link" buttons beside a link field (templates/core/_copy_link.html): shown only where the
+// browser can copy (otherwise the field stays, selected on focus, for copying by hand); a click
+// copies the field's link and says so in the field's status line.
+(function () {
+  "use strict";
+  function canCopy() {
+    return !!((navigator.clipboard && window.isSecureContext) || document.queryCommandSupported &&
+      document.queryCommandSupported("copy"));
+  }
+  function reveal(root) {
+    if (!canCopy()) return;
+    (root || document).querySelectorAll("button[data-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  function copyByHand(field) {
+    field.focus();
+    field.select();
+    try { return document.execCommand("copy"); } catch (e) { return false; }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { reveal(); });
+  } else {
+    reveal();
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { reveal(event.target); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    var status = button.parentNode.querySelector(".copy-status");
+    var done = function () { if (status) status.textContent = button.getAttribute("data-copied"); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { if (copyByHand(field)) done(); });
+    } else if (copyByHand(field)) {
+      done();
+    }
+  });
+})();
