@@ -143,6 +143,7 @@ def screenshot(page, name: str) -> Path:
     SCREENS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"] if page.viewport_size else 0
     path = SCREENS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}-{width}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # sticky bars where they stand at the top
     page.screenshot(path=str(path), full_page=True)
     return path
 
