@@ -144,7 +144,8 @@ def screenshot(page, name: str) -> Path:
     width = page.viewport_size["width"] if page.viewport_size else 0
     path = SCREENS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}-{width}.png"
     page.evaluate("window.scrollTo(0, 0)")  # sticky bars where they stand at the top
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": hiding the caret would inject a <style>, which the CSP (rightly) refuses
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 
