@@ -147,7 +147,7 @@ class QueuePage:
         return -(-self.total // self.per_page)
 
 
-def pending_queue(site: Site, per_page: int = 25) -> QueuePage:
+def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
     """The oldest pending entries of a site with the columns the queue shows (no objects), and how
     many are waiting: two queries."""
     rows = db.session.execute(

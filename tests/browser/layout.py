@@ -58,7 +58,7 @@ _OVERFLOW = "() => {" + _VISIBLE + """
 
 # a line may end after these (or before the opening ones): spaces and punctuation
 _SPLIT = "() => {" + _VISIBLE + """
-  const SELECTOR = 'button, .button, summary, label, th, .tabs a, .nav a, .tag, [role=tab]';
+  const SELECTOR = 'button, .button, summary, label, th, .tabs a, .nav a, .nav-narrow a, .tag, [role=tab]';
   const BREAKABLE = /[\\s\\u3000、，。；：？！,.;:?!\\/（）()《》【】「」“”‘’·—–-]/;
   const out = [];
   for (const el of document.querySelectorAll(SELECTOR)) {
@@ -109,7 +109,7 @@ _SPLIT = "() => {" + _VISIBLE + """
 _TARGETS = "() => {" + _VISIBLE + """
   const out = [];
   const describe = el => `${el.tagName.toLowerCase()} "${(el.innerText || el.getAttribute('aria-label') || el.name || '').replace(/\\s+/g, ' ').trim().slice(0, 30)}"`;
-  for (const el of document.querySelectorAll('button, .button, summary, .nav a, .tabs a, .usermenu-body a, .pager a, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio])')) {
+  for (const el of document.querySelectorAll('button, .button, summary, .nav a, .nav-narrow a, .tabs a, .usermenu-body a, .pager a, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio])')) {
     if (!visible(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.height < 43.5) out.push(`${describe(el)} is ${Math.round(r.height)}px high`);
