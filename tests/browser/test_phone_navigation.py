@@ -30,7 +30,7 @@ def test_the_phone_menu_reaches_every_destination_and_names_the_current_one(phon
     browser_login(page, world.users["admin"])
     for locale in ("zh", "en"):
         page.goto(f"/sites/{world.site.id}/children")
-        expect(page.locator("nav.nav-wide")).to_be_hidden()
+        expect(page.locator("nav.nav")).to_be_hidden()
         menu = page.get_by_test_id("nav-menu")
         expect(menu.locator("summary")).to_contain_text("儿童" if locale == "zh" else "Children")  # where I am
         menu.locator("summary").click()                                                             # tap 1
@@ -52,10 +52,10 @@ def test_the_wide_bar_shows_every_destination_with_the_current_one(page, world, 
     browser_login(page, world.users["admin"])
     page.goto(f"/sites/{world.site.id}/volunteers")
     expect(page.get_by_test_id("nav-menu")).to_be_hidden()
-    bar = page.locator("nav.nav-wide a")
+    bar = page.locator("nav.nav a")
     expect(bar).to_have_count(6)
     assert _on_screen(bar, 1280) == []
-    expect(page.locator("nav.nav-wide a[aria-current]")).to_have_text("志愿者")
+    expect(page.locator("nav.nav a[aria-current]")).to_have_text("志愿者")
 
 
 @pytest.mark.parametrize("role", ["coordinator", "admin"])
@@ -202,3 +202,46 @@ def test_an_inline_style_is_a_console_error_the_fixtures_catch(browser, live_ser
         assert any("style" in error for error in errors), errors
     finally:
         context.close()
+
+
+def test_without_javascript_the_menu_still_opens_and_select_all_stays_hidden(browser, live_server, make, world):
+    from tests import factories
+
+    profile = make.volunteer_profile(make.user("volunteer", world.site), world.site, real_name="王浩然")
+    make.hour_entry(profile, date(2025, 7, 8), season=world.season)
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 360, "height": 800},
+                                  is_mobile=True, has_touch=True, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/auth/login")
+        page.fill("input[name=login]", world.users["coordinator"].username)
+        page.fill("input[name=password]", factories.PASSWORD)
+        page.click("form button.primary")
+        page.wait_for_url("**/home")
+        page.goto(f"/sites/{world.site.id}/hours/pending")
+        menu = page.get_by_test_id("nav-menu")
+        menu.locator("summary").click()
+        expect(menu.locator("a", has_text="服务点")).to_be_visible()
+        expect(page.get_by_test_id("select-all")).to_be_hidden()      # it would do nothing without the script
+        expect(page.get_by_test_id("approve-page")).to_be_visible()   # this does the same without it
+    finally:
+        context.close()
+
+
+def test_enter_in_the_reason_rejects_the_chosen_entries_never_approves(phone_page, db, make, world, browser_login):
+    from app.volunteers.models import HourEntry
+
+    page = phone_page
+    profile = make.volunteer_profile(make.user("volunteer", world.site), world.site, real_name="王浩然")
+    first = make.hour_entry(profile, date(2025, 7, 8), season=world.season)
+    make.hour_entry(profile, date(2025, 7, 9), season=world.season)
+    browser_login(page, world.users["coordinator"])
+    page.goto(f"/sites/{world.site.id}/hours/pending")
+    page.locator(f"#pick-{first.id}").check()
+    page.locator(".bulk-reject summary").click()
+    page.fill("#reason", "当天未到岗")
+    page.press("#reason", "Enter")
+    expect(page.get_by_test_id("queue-count")).to_have_text("1")
+    db.session.expire_all()
+    assert db.session.get(HourEntry, first.id).status == "rejected"
+    assert db.session.query(HourEntry).filter_by(status="approved").count() == 0
