@@ -245,3 +245,17 @@ def test_enter_in_the_reason_rejects_the_chosen_entries_never_approves(phone_pag
     db.session.expire_all()
     assert db.session.get(HourEntry, first.id).status == "rejected"
     assert db.session.query(HourEntry).filter_by(status="approved").count() == 0
+
+
+def test_a_volunteer_sees_their_few_destinations_on_the_bar_itself(phone_page, make, world, browser_login):
+    page = phone_page
+    profile = make.volunteer_profile(world.users["volunteer"], world.site, real_name="王浩然")
+    browser_login(page, world.users["volunteer"])
+    page.goto("/me/volunteer")
+    page.wait_for_url(f"**/volunteers/{profile.id}")
+    expect(page.get_by_test_id("nav-menu")).to_have_count(0)
+    row = page.get_by_test_id("nav-row").locator("a")
+    expect(row).to_have_text(["首页", "我的志愿服务"])
+    assert _on_screen(row) == []
+    expect(page.get_by_test_id("nav-row").locator("a[aria-current]")).to_have_text("我的志愿服务")
+    check_page(page, "volunteer-home")
