@@ -263,7 +263,7 @@ def page(request, browser, live_server):
 
 @pytest.fixture
 def phone_page(request, browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 360, "height": 740},
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 360, "height": 800},
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10000)

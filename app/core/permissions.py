@@ -267,41 +267,57 @@ def where_visible(column, user, need: str):
 
 # --- navigation -------------------------------------------------------------------------------------
 def nav_items() -> list[dict]:
-    """The navigation for the current user: only what they may use (each view's own need)."""
+    """The navigation for the current user: only what they may use (each view's own need).
+
+    Each item says ``active`` (this very page) and ``current`` (the page belongs to this section, by
+    blueprint: a site's children belong to 儿童 when the user has it, else to 服务点); at most one
+    item is current, so a phone's menu button can name where the user is."""
     from flask_babel import lazy_gettext as _l
 
     items = [
-        ("main.dashboard", _l("Home")),
-        ("sites.site_list", _l("Sites")),
-        ("admin.users", _l("Accounts")),
-        ("volunteers.index", _l("Volunteers")),
-        ("volunteers.me", _l("My volunteering")),
-        ("children.index", _l("Children")),
-        ("admin.audit_trail", _l("Audit trail")),
+        ("main.dashboard", _l("Home"), ("main",)),
+        ("sites.site_list", _l("Sites"), ("sites", "resources", "children", "volunteers")),
+        ("admin.users", _l("Accounts"), ("admin",)),
+        ("volunteers.index", _l("Volunteers"), ("volunteers",)),
+        ("volunteers.me", _l("My volunteering"), ("volunteers.home", "volunteers.hours", "volunteers.totals",
+                                                  "volunteers.change_entry", "volunteers.certificate_pdf")),
+        ("children.index", _l("Children"), ("children",)),
+        ("admin.audit_trail", _l("Audit trail"), ()),
     ]
     # can_visit(endpoint) for URLs without objects: it depends on the user's grants only, so the
     # answer is kept per set of grants, and each item's URL per script root (url_for without values)
     user = current_user._get_current_object()
     if not (user and user.is_authenticated):
-        allowed = [endpoint for endpoint, _label in items
+        allowed = [endpoint for endpoint, _label, _within in items
                    if (need := need_of(endpoint)) is not None and _allowed(need, Access(), user)]
     else:
         key = (current_app.name, user.is_active, tuple(sorted((g.role, g.site_id or 0) for g in user.grants)))
         allowed = _NAV_ALLOWED.get(key)
         if allowed is None:
-            allowed = [endpoint for endpoint, _label in items
+            allowed = [endpoint for endpoint, _label, _within in items
                        if (need := need_of(endpoint)) is not None and _allowed(need, Access(), user)]
             if len(_NAV_ALLOWED) > 1000:
                 _NAV_ALLOWED.clear()
             _NAV_ALLOWED[key] = allowed
     root = request.script_root
-    labels = dict(items)
+    labels = {endpoint: label for endpoint, label, _within in items}
+    within = {endpoint: blueprints for endpoint, _label, blueprints in items}
     out = []
     for endpoint in allowed:
         url = _NAV_URLS.get((id(current_app.url_map), root, endpoint))
         if url is None:
             url = _NAV_URLS[(id(current_app.url_map), root, endpoint)] = url_for(endpoint)
-        out.append(dict(url=url, label=labels[endpoint], active=request.endpoint == endpoint))
+        out.append(dict(url=url, label=labels[endpoint], active=request.endpoint == endpoint, current=False))
+    # the current section: this very page, else a section naming its endpoint, else the narrowest
+    # section holding its blueprint (later items are narrower: 儿童 after 服务点 for a site's children)
+    current = next((item for item in out if item["active"]), None)
+    if current is None:
+        current = next((item for item, endpoint in zip(out, allowed) if request.endpoint in within[endpoint]), None)
+    if current is None and request.blueprint:
+        holders = [item for item, endpoint in zip(out, allowed) if request.blueprint in within[endpoint]]
+        current = holders[-1] if holders else None
+    if current is not None:
+        current["current"] = True
     return out
 
 

@@ -38,6 +38,38 @@
     }
   });
 
+  // A "select all" box (shown only when this script runs): <label data-select-all="NAME" hidden>
+  // ticks every checkbox named NAME in the same form, and follows them when they are ticked one by one.
+  function initSelectAll(root) {
+    root.querySelectorAll("[data-select-all]").forEach(function (label) {
+      label.hidden = false;
+    });
+  }
+  function boxesOf(all) {
+    var label = all.closest("[data-select-all]");
+    var form = all.closest("form");
+    if (!label || !form) return [];
+    return Array.prototype.slice.call(form.querySelectorAll('input[type=checkbox][name="' + label.getAttribute("data-select-all") + '"]'));
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.closest("[data-select-all]")) {
+      boxesOf(target).forEach(function (box) { box.checked = target.checked; });
+      target.indeterminate = false;
+      return;
+    }
+    var form = target.closest("form");
+    if (!form || target.type !== "checkbox") return;
+    form.querySelectorAll("[data-select-all] input[type=checkbox]").forEach(function (all) {
+      var boxes = boxesOf(all);
+      var ticked = boxes.filter(function (box) { return box.checked; }).length;
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  });
+  document.addEventListener("DOMContentLoaded", function () { initSelectAll(document); });
+  document.addEventListener("htmx:load", function (event) { initSelectAll(event.detail.elt); });
+
   // Select the invitation link on focus, for copying.
   document.addEventListener("focusin", function (event) {
     if (event.target.matches("input.copy")) event.target.select();
