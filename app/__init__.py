@@ -143,6 +143,9 @@ def init_blueprints(app: Flask) -> None:
     from app.children import bp as children_bp
 
     app.register_blueprint(children_bp)
+    from app.scheduling import bp as scheduling_bp
+
+    app.register_blueprint(scheduling_bp)
 
 
 def init_errors(app: Flask) -> None:

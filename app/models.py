@@ -8,3 +8,5 @@ from app.volunteers.models import (BackgroundCheck, Certificate, CertificateCoun
 from app.resources.models import Allocation, Donation  # noqa: F401
 from app.children.models import (Child, Consent, ConsentNotice, Enrolment,  # noqa: F401
                                  ErasureRecord, Guardian, ImportBatch, PickupPerson)
+from app.scheduling.models import (Activity, CalendarToken, Group, GroupMember, Schedule,  # noqa: F401
+                                   SchedulingSettings, Session, SessionStaff, Unavailability)
