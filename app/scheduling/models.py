@@ -142,6 +142,11 @@ class Schedule(TimestampMixin, db.Model):
     room: Mapped["Room"] = relationship()  # noqa: F821
     lead: Mapped["User | None"] = relationship(foreign_keys=[lead_id])  # noqa: F821
 
+    @property
+    def weekday_list(self) -> list[int]:
+        """The weekdays as numbers, 0 = Monday."""
+        return [day for day in range(7) if self.weekdays & (1 << day)]
+
 
 class Session(TimestampMixin, db.Model):
     """One dated occurrence: an activity for a group in a room on a day. Made by a schedule (then

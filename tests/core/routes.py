@@ -59,6 +59,9 @@ def route_values(db, make, world) -> dict:
     db.session.commit()
     values.update({"child_id": child.id, "guardian_id": child.guardians[0].id, "pickup_id": pickup.id,
                    "enrolment_id": enrolment.id, "import_batch_id": batch.id})
+
+    from tests.scheduling.helpers import scheduled_world
+    values.update(scheduled_world(db, world))
     return values
 
 
