@@ -82,4 +82,8 @@ def seed() -> Site:
     from app.children.demo import seed_children
 
     seed_children(site, season)
+
+    from app.scheduling.demo import seed_schedule
+
+    seed_schedule(site, season)
     return site
