@@ -14,3 +14,12 @@ STAFF_STATUS_LABELS = {
     "swap_offered": _l("Offered for a swap"),
 }
 VIEW_LABELS = {"room": _l("By room"), "group": _l("By group"), "person": _l("By person")}
+
+# The audit trail's words for this area's events (app.core.audit).
+from app.core.audit import register_events  # noqa: E402
+
+register_events({
+    "week.viewed": _l("Viewed the child's week"),
+    "calendar.issued": _l("Issued a calendar link for the child's week"),
+    "calendar.revoked": _l("Revoked the child's calendar links"),
+})

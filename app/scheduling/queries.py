@@ -212,9 +212,21 @@ def child_week(child: Child, week_start: date) -> list[Session]:
     """The sessions of a child's week, from the groups the child is in (for the family portal):
     sorted by date and time, cancelled ones included (``cancelled``, ``cancel_reason``), each with
     its activity, group and room loaded."""
+    return child_sessions_between(child.id, week_start, week_start + timedelta(days=6))
+
+
+def child_sessions_between(child_id: int, first: date, last: date) -> list[Session]:
     groups = (select(GroupMember.group_id).join(Enrolment, GroupMember.enrolment_id == Enrolment.id)
-              .where(Enrolment.child_id == child.id, Enrolment.status == "enrolled"))
-    return _sessions_between([Session.group_id.in_(groups)], week_start, week_start + timedelta(days=6))
+              .where(Enrolment.child_id == child_id, Enrolment.status == "enrolled"))
+    return _sessions_between([Session.group_id.in_(groups)], first, last)
+
+
+def child_calendar_links(child: Child) -> int:
+    """How many calendar links of the child still work (0 or 1)."""
+    from app.scheduling.models import CalendarToken
+
+    return db.session.scalar(select(func.count()).select_from(CalendarToken).where(
+        CalendarToken.child_id == child.id, CalendarToken.revoked_at.is_(None))) or 0
 
 
 def session_page(session: Session) -> dict:

@@ -3,16 +3,19 @@ week grid (by room, group or person; one day or seven), one session's page, and 
 Loaders for the area's URL ids are registered here (``occurrence_id`` names a Session)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.children.labels import GRADE_LABELS
+from app.children.models import Child
 from app.core import crud
 from app.core.args import arg_choice, arg_date, arg_int
 from app.core.htmx import redirect_after_post, render
-from app.core.permissions import SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
+from app.core.permissions import PUBLIC, SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
 from app.core.timeutil import local_today
 from app.core.views import save
 from app.extensions import db
@@ -277,3 +280,70 @@ def room_timetable(season: Season, room: Room):
     return _pdf("scheduling/timetable_pdf.html", f"课表-{room.name}-{start.isoformat()}.pdf", title=room.name,
                 site=season.site, **data)
 
+
+
+# --- a child's week and its calendar feed ----------------------------------------------------------------
+def _child_week_page(child, link=None):
+    from app.core import audit
+
+    from app.sites.queries import current_season
+
+    season = current_season(child.site_id)
+    start = queries.week_start_of(arg_date("start") or (
+        queries.default_week(season, local_today()) if season else local_today()))
+    audit.record_read("week.viewed", by=current_user, children=[child])
+    return render("scheduling/child_week.html", site=child.site, child=child, week_start=start,
+                  sessions=queries.child_week(child, start), links=queries.child_calendar_links(child), link=link,
+                  previous=start - timedelta(days=7), next=start + timedelta(days=7))
+
+
+@bp.route("/children/<int:child_id>/week")
+@requires(SITE_MANAGE)
+def child_week(child: Child):
+    return _child_week_page(child)
+
+
+@bp.route("/children/<int:child_id>/calendar-link", methods=["POST"])
+@requires(SITE_MANAGE)
+def child_calendar_issue(child: Child):
+    """A new calendar link, shown once on the page that answers (only its hash is kept)."""
+    from app.scheduling import calendar
+
+    return save(None, lambda _v: calendar.issue_for_child(child, by=current_user),
+                done=lambda token: _child_week_page(child, link=url_for("scheduling.calendar_feed", token=token,
+                                                                       _external=True)),
+                again=lambda: redirect_after_post(url_for("scheduling.child_week", child_id=child.id)))
+
+
+@bp.route("/children/<int:child_id>/calendar-link/revoke", methods=["POST"])
+@requires(SITE_MANAGE)
+def child_calendar_revoke(child: Child):
+    from app.scheduling import calendar
+
+    back = url_for("scheduling.child_week", child_id=child.id)
+    return save(None, lambda _v: calendar.revoke_for_child(child, by=current_user),
+                done=lambda _n: redirect_after_post(back, notice=_("The calendar link no longer works.")),
+                again=lambda: redirect_after_post(back))
+
+
+@bp.route("/calendar/<token>.ics")
+@requires(PUBLIC)
+def calendar_feed(token: str):
+    """The subscribed calendar of a child's week: no sign-in, the token is the key (404 when unknown
+    or revoked)."""
+    from flask import abort, make_response
+
+    from app.children.models import Child as ChildModel
+    from app.scheduling import calendar
+
+    found = calendar.active_token(token)
+    if found is None or found.child_id is None:
+        abort(404)
+    child = db.session.get(ChildModel, found.child_id)
+    if child is None or child.is_erased:
+        abort(404)
+    body = calendar.ics(child.name, calendar.child_sessions(child.id, local_today()))
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
