@@ -136,3 +136,13 @@ def test_the_ledger_counts_sessions_led_and_held(db, client, login, plan):
     client.post("/auth/language", data={"locale": "en"})
     html = client.get(f"/seasons/{plan.season.id}/ledger").get_data(as_text=True)
     assert "Sessions led: 9" in html and "Sessions run: 19" in html
+
+
+def test_a_group_never_grows_beyond_the_sites_largest_group(db, client, login, world, plan):
+    login(client, plan.coordinator)
+    client.post("/auth/language", data={"locale": "en"})
+    client.post(f"/sites/{world.site.id}/scheduling-settings", data={"children_per_adult": "10", "max_group_size": "2"})
+    ids = [str(e.id) for e, _c in queries.group_page(plan.group)["members"]]
+    html = client.post(f"/groups/{plan.group.id}/members", data={"ids": ids}, follow_redirects=True).get_data(as_text=True)
+    assert "A group has at most 2 children (group 三年级 would have 3)." in html
+    assert len(queries.group_page(plan.group)["members"]) == 3  # unchanged
