@@ -2,6 +2,8 @@
 session appears in the grid; a second one in the same room and time is refused in place."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -37,3 +39,17 @@ def test_create_a_session_from_the_week_grid(page, browser_login, plan):
     form.locator("button.primary").click()
     expect(form.locator("p.error")).to_contain_text("一楼活动室")
     expect(cell.locator(".slot")).to_have_count(1)
+
+
+def test_the_week_grid_pages_through_weeks_in_place(page, browser_login, plan, db):
+    from tests.scheduling.helpers import schedule
+
+    schedule(db, plan.season, plan.activity, plan.group, plan.room, plan.coordinator)  # two weeks
+    browser_login(page, plan.coordinator)
+    page.goto(f"/seasons/{plan.season.id}/week?start=2025-07-07")
+    expect(page.locator("[data-testid=week] .slot")).to_have_count(5)
+    page.click("[data-testid=next-week]")
+    expect(page).to_have_url(re.compile(r"start=2025-07-14"))
+    expect(page.locator(f"[data-testid=cell-{plan.room.id}-2025-07-18] .slot")).to_have_count(1)
+    page.click("[data-testid=next-week]")
+    expect(page.locator("[data-testid=week] .slot")).to_have_count(0)
