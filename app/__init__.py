@@ -147,6 +147,9 @@ def init_blueprints(app: Flask) -> None:
     app.register_blueprint(daily_bp)
     from app.health import bp as health_bp  # noqa: E402
     app.register_blueprint(health_bp)
+    from app.scheduling import bp as scheduling_bp
+
+    app.register_blueprint(scheduling_bp)
 
 
 def init_errors(app: Flask) -> None:

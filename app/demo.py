@@ -89,4 +89,7 @@ def seed() -> Site:
     from app.health.demo import seed_health
 
     seed_health(site, season, db.session.scalar(select(User).where(User.username == "shegong")))
+    from app.scheduling.demo import seed_schedule
+
+    seed_schedule(site, season)
     return site

@@ -12,3 +12,5 @@ from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordCha
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
 from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,  # noqa: F401
                                MenuDish, Recipe, RecipeItem)
+from app.scheduling.models import (Activity, CalendarToken, Group, GroupMember, Schedule,  # noqa: F401
+                                   SchedulingSettings, Session, SessionStaff, Unavailability)

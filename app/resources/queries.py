@@ -40,7 +40,9 @@ def parties_of(site_id: int) -> list[Party]:
 
 
 def ledger(season: Season) -> dict:
-    """What each of the five kinds of party contributed to a season (six queries)."""
+    """What each of the five kinds of party contributed to a season (seven queries)."""
+    from app.scheduling.queries import sessions_led
+
     site_id = season.site_id
     parties = parties_of(site_id)
     by_kind = {kind: [p for p in parties if p.kind == kind] for kind in PARTY_KINDS}
@@ -75,7 +77,7 @@ def ledger(season: Season) -> dict:
     return dict(season=season, by_kind=by_kind, volunteer_minutes=volunteer_minutes, volunteers=volunteers,
                 hours_by_team=hours_by_team, rooms=rooms, seats=int(seats or 0),
                 donations_by_party=donations_by_party, donations_by_kind=donations_by_kind, donation_counts=donation_counts,
-                donation_total=donation_total)
+                donation_total=donation_total, **sessions_led(season))
 
 
 def seasons_for_ledger(site_id: int) -> list[Season]:

@@ -82,6 +82,9 @@ def route_values(db, make, world) -> dict:
     db.session.add_all([item, dish])
     db.session.commit()
     values.update({"food_id": food.id, "recipe_id": recipe.id, "recipe_item_id": item.id, "menu_dish_id": dish.id})
+
+    from tests.scheduling.helpers import scheduled_world
+    values.update(scheduled_world(db, world))
     return values
 
 

@@ -1,0 +1,270 @@
+"""Reads of the scheduling area: lists for the inline tables and forms, the week (by room, group or
+person) in a fixed number of queries whatever the number of sessions, a child's week for the
+family portal, and what the printed timetables show."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from app.auth.models import RoleGrant, User
+from app.children.models import Child, Enrolment
+from app.core.permissions import COORDINATOR
+from app.extensions import db
+from app.scheduling.models import (ACTIVE_STAFF_STATUSES, Activity, Group, GroupMember, Schedule,
+                                   SchedulingSettings, Session, SessionStaff)
+from app.sites.models import Room, Season, ThemeWeek
+
+DEFAULTS = dict(children_per_adult=10, max_group_size=40, release_cutoff_hours=24)
+
+
+def week_start_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def default_week(season: Season, today: date) -> date:
+    """The week to show first: this week during the season, else the season's first week."""
+    day = today if season.start_date <= today <= season.end_date else season.start_date
+    return week_start_of(day)
+
+
+# --- lists -------------------------------------------------------------------------------------------
+def activities_of(season: Season, show_archived: bool = False) -> Select:
+    query = select(Activity).options(joinedload(Activity.theme_week)).where(Activity.season_id == season.id)
+    if not show_archived:
+        query = query.where(Activity.archived_at.is_(None))
+    return query.order_by(Activity.track, Activity.name)
+
+
+def groups_of(season: Season, show_archived: bool = False) -> Select:
+    query = select(Group).where(Group.season_id == season.id)
+    if not show_archived:
+        query = query.where(Group.archived_at.is_(None))
+    return query.order_by(Group.grade.is_(None), Group.grade, Group.name)
+
+
+def member_counts(season: Season) -> dict[int, int]:
+    return dict(db.session.execute(select(GroupMember.group_id, func.count()).join(Group, GroupMember.group_id == Group.id)
+                                   .where(Group.season_id == season.id).group_by(GroupMember.group_id)).all())
+
+
+def theme_weeks_of(season_id: int) -> list[ThemeWeek]:
+    return list(db.session.scalars(select(ThemeWeek).where(ThemeWeek.season_id == season_id)
+                                   .order_by(ThemeWeek.starts_on)))
+
+
+def leads_of(site_id: int) -> list[User]:
+    """Who can lead a session: the site's coordinators (social workers)."""
+    return list(db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        RoleGrant.site_id == site_id, RoleGrant.role == COORDINATOR, User.active.is_(True))
+        .order_by(User.display_name).distinct()))
+
+
+def rooms_of(site_id: int) -> list[Room]:
+    return list(db.session.scalars(select(Room).where(Room.site_id == site_id, Room.archived_at.is_(None))
+                                   .order_by(Room.name)))
+
+
+def form_choices(season: Season) -> dict:
+    """What the schedule and session forms offer: the season's activities and groups, the site's
+    rooms and leads (four queries)."""
+    return dict(activities=list(db.session.scalars(activities_of(season))),
+                groups=list(db.session.scalars(groups_of(season))),
+                rooms=rooms_of(season.site_id), leads=leads_of(season.site_id))
+
+
+def settings_for(site_id: int) -> dict:
+    row = db.session.get(SchedulingSettings, site_id)
+    if row is None:
+        return dict(DEFAULTS)
+    return dict(children_per_adult=row.children_per_adult, max_group_size=row.max_group_size,
+                release_cutoff_hours=row.release_cutoff_hours)
+
+
+def group_page(group: Group) -> dict:
+    """The group's members and the season's enrolled children who could join (two queries)."""
+    rows = db.session.execute(
+        select(Enrolment, Child, GroupMember.id).join(Child, Enrolment.child_id == Child.id)
+        .outerjoin(GroupMember, (GroupMember.enrolment_id == Enrolment.id) & (GroupMember.group_id == group.id))
+        .where(Enrolment.season_id == group.season_id, Enrolment.status == "enrolled")
+        .order_by(Child.grade, Child.name_pinyin, Child.name)).all()
+    members = [(e, c) for e, c, m in rows if m is not None]
+    others = [(e, c) for e, c, m in rows if m is None]
+    return dict(group=group, members=members, others=others, settings=settings_for(group.site_id))
+
+
+# --- the week ----------------------------------------------------------------------------------------
+@dataclass
+class Row:
+    key: int                  # room, group or user id
+    label: str
+    obj: object = None        # the room or group
+    cells: dict = field(default_factory=dict)  # date -> list[Session]
+
+
+@dataclass
+class SessionInfo:
+    """A session as the week shows it: the session, its group's size, the people on it."""
+    session: Session
+    children: int = 0
+    staff: int = 0            # volunteers holding a place (rostered, confirmed, offered for a swap)
+    staff_names: list = field(default_factory=list)
+
+    @property
+    def adults(self) -> int:
+        return self.staff + (1 if self.session.lead_id else 0)
+
+    def below_ratio(self, children_per_adult: int) -> bool:
+        return not self.session.cancelled and self.children > self.adults * children_per_adult
+
+
+def _sessions_between(where, first: date, last: date) -> list[Session]:
+    return list(db.session.scalars(
+        select(Session).options(joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room),
+                                joinedload(Session.lead))
+        .where(*where, Session.on_date >= first, Session.on_date <= last)
+        .order_by(Session.on_date, Session.starts_at, Session.id)))
+
+
+def _infos(sessions: list[Session]) -> list[SessionInfo]:
+    """Each session with its group's size and its staff (two queries, whatever the count)."""
+    ids = [s.id for s in sessions]
+    group_ids = {s.group_id for s in sessions}
+    sizes = dict(db.session.execute(select(GroupMember.group_id, func.count()).where(
+        GroupMember.group_id.in_(group_ids)).group_by(GroupMember.group_id)).all()) if group_ids else {}
+    staff: dict[int, list[str]] = {}
+    if ids:
+        for session_id, name in db.session.execute(
+                select(SessionStaff.session_id, User.display_name).join(User, SessionStaff.user_id == User.id)
+                .where(SessionStaff.session_id.in_(ids), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
+                       SessionStaff.role == "volunteer").order_by(SessionStaff.id)):
+            staff.setdefault(session_id, []).append(name)
+    return [SessionInfo(s, sizes.get(s.group_id, 0), len(staff.get(s.id, [])), staff.get(s.id, []))
+            for s in sessions]
+
+
+def week(season: Season, week_start: date, by: str = "room", days: int = 7, person_id: int | None = None) -> dict:
+    """The week (or one day) of a season as rows (rooms, groups or people) × days, each cell the
+    sessions in it. A fixed number of queries whatever the number of sessions."""
+    dates = [week_start + timedelta(days=i) for i in range(days)]
+    sessions = _sessions_between([Session.season_id == season.id], dates[0], dates[-1])
+    infos = _infos(sessions)
+    if by == "room":
+        rooms = rooms_of(season.site_id)
+        known = {r.id for r in rooms}
+        rooms += sorted({i.session.room for i in infos if i.session.room_id not in known}, key=lambda r: r.name)
+        rows = [Row(r.id, r.name, r) for r in rooms]
+        keys = {i.session.id: [i.session.room_id] for i in infos}
+    elif by == "group":
+        groups = list(db.session.scalars(groups_of(season)))
+        known = {g.id for g in groups}
+        groups += sorted({i.session.group for i in infos if i.session.group_id not in known}, key=lambda g: g.name)
+        rows = [Row(g.id, g.name, g) for g in groups]
+        keys = {i.session.id: [i.session.group_id] for i in infos}
+    else:
+        people = _people_of(sessions)
+        if person_id is not None:
+            people = {pid: name for pid, name in people.items() if pid == person_id}
+        rows = [Row(pid, name) for pid, name in sorted(people.items(), key=lambda p: p[1])]
+        keys = {sid: sorted(ids) for sid, ids in _person_sessions([s.id for s in sessions]).items()}
+    by_key = {r.key: r for r in rows}
+    for row in rows:
+        row.cells = {d: [] for d in dates}
+    for info in infos:
+        for key in keys.get(info.session.id, ()):
+            if key in by_key:
+                by_key[key].cells[info.session.on_date].append(info)
+    settings = settings_for(season.site_id)
+    below = sum(1 for i in infos if i.below_ratio(settings["children_per_adult"]))
+    return dict(season=season, dates=dates, rows=rows, by=by, week_start=week_start, settings=settings,
+                below_ratio=below, count=sum(1 for i in infos if not i.session.cancelled),
+                previous=week_start - timedelta(days=7), next=week_start + timedelta(days=7))
+
+
+def _people_of(sessions: list[Session]) -> dict[int, str]:
+    people = {s.lead_id: s.lead.display_name for s in sessions if s.lead_id}
+    ids = [s.id for s in sessions]
+    if ids:
+        for user_id, name in db.session.execute(
+                select(SessionStaff.user_id, User.display_name).join(User, SessionStaff.user_id == User.id)
+                .where(SessionStaff.session_id.in_(ids), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES))
+                .distinct()):
+            people[user_id] = name
+    return people
+
+
+def _person_sessions(ids: list[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    if not ids:
+        return out
+    for session_id, lead_id in db.session.execute(select(Session.id, Session.lead_id).where(
+            Session.id.in_(ids), Session.lead_id.is_not(None))):
+        out.setdefault(session_id, set()).add(lead_id)
+    for session_id, user_id in db.session.execute(select(SessionStaff.session_id, SessionStaff.user_id).where(
+            SessionStaff.session_id.in_(ids), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES))):
+        out.setdefault(session_id, set()).add(user_id)
+    return out
+
+
+def child_week(child: Child, week_start: date) -> list[Session]:
+    """The sessions of a child's week, from the groups the child is in (for the family portal):
+    sorted by date and time, cancelled ones included (``cancelled``, ``cancel_reason``), each with
+    its activity, group and room loaded."""
+    return child_sessions_between(child.id, week_start, week_start + timedelta(days=6))
+
+
+def child_sessions_between(child_id: int, first: date, last: date) -> list[Session]:
+    groups = (select(GroupMember.group_id).join(Enrolment, GroupMember.enrolment_id == Enrolment.id)
+              .where(Enrolment.child_id == child_id, Enrolment.status == "enrolled"))
+    return _sessions_between([Session.group_id.in_(groups)], first, last)
+
+
+def child_calendar_links(child: Child) -> int:
+    """How many calendar links of the child still work (0 or 1)."""
+    from app.scheduling.models import CalendarToken
+
+    return db.session.scalar(select(func.count()).select_from(CalendarToken).where(
+        CalendarToken.child_id == child.id, CalendarToken.revoked_at.is_(None))) or 0
+
+
+def session_page(session: Session) -> dict:
+    db.session.scalars(select(Session).options(  # the activity, group, room and lead the page shows
+        joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room),
+        joinedload(Session.lead)).where(Session.id == session.id)).one()
+    info = _infos([session])[0]
+    staff = list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user))
+                                    .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)))
+    schedule = db.session.get(Schedule, session.schedule_id) if session.schedule_id else None
+    return dict(info=info, staff=staff, schedule=schedule, settings=settings_for(session.site_id))
+
+
+def schedules_of(season: Season) -> list[Schedule]:
+    return list(db.session.scalars(
+        select(Schedule).options(joinedload(Schedule.activity), joinedload(Schedule.group), joinedload(Schedule.room),
+                                 joinedload(Schedule.lead))
+        .where(Schedule.season_id == season.id).order_by(Schedule.first_date, Schedule.starts_at, Schedule.id)))
+
+
+def sessions_led(season: Season) -> dict:
+    """For the five-party ledger: the season's sessions held (not cancelled) and those with a
+    social worker leading them (one query)."""
+    held, led = db.session.execute(select(func.count(Session.id), func.count(Session.lead_id)).where(
+        Session.season_id == season.id, Session.cancelled.is_(False))).one()
+    return dict(sessions_held=held or 0, sessions_led=led or 0)
+
+
+def timetable(season: Season, week_start: date, *, group: Group | None = None, room: Room | None = None) -> dict:
+    """A printed week: the days, and each day's sessions of one group or one room."""
+    dates = [week_start + timedelta(days=i) for i in range(7)]
+    where = [Session.season_id == season.id, Session.cancelled.is_(False)]
+    where.append(Session.group_id == group.id if group is not None else Session.room_id == room.id)
+    sessions = _sessions_between(where, dates[0], dates[-1])
+    if not any(s.on_date.weekday() >= 5 for s in sessions):
+        dates = dates[:5]
+    times = sorted({(s.starts_at, s.ends_at) for s in sessions})
+    grid = {(s.on_date, s.starts_at, s.ends_at): [] for s in sessions}
+    for s in sessions:
+        grid[(s.on_date, s.starts_at, s.ends_at)].append(s)
+    return dict(season=season, dates=dates, times=times, grid=grid, group=group, room=room, week_start=week_start)
