@@ -1,7 +1,7 @@
 """health and meals: foods, recipes, menus, meals served, food samples, health checks, medicines given
 
 Revision ID: 0010_health
-Revises: 0008_sign_in (the lead re-points it to 0009_scheduling at merge)
+Revises: 0009_scheduling
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_health'
-down_revision = '0008_sign_in'
+down_revision = '0009_scheduling'
 branch_labels = None
 depends_on = None
 
