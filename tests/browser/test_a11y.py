@@ -55,6 +55,21 @@ def test_a_failed_sign_up_on_a_phone_focuses_the_first_error_in_view(phone_page,
     expect(page.locator(f"#{described.split()[0]}")).to_contain_text("11")
 
 
+def test_a_page_answered_after_a_failed_plain_submit_focuses_its_first_error(phone_page, browser_login, world):
+    """Forms that post without htmx answer the page again (422): the focus goes to the first invalid
+    field, not to the top of a long page."""
+    page = phone_page
+    browser_login(page, world.users["coordinator"])
+    page.goto(f"/sites/{world.site.id}/donations")
+    page.locator("summary", has_text="登记捐赠").tap()
+    form = page.get_by_test_id("donation-form")
+    form.locator("button").tap()
+    page.wait_for_load_state()
+    first = page.locator("[data-testid=donation-form] [aria-invalid=true]").first
+    expect(first).to_be_focused()
+    assert in_view(page, focused(page))
+
+
 def test_htmx_results_are_said_in_the_live_region_and_focus_stays_in_the_page(phone_page, browser_login, make, world):
     profile = make.volunteer_profile(world.users["volunteer"], world.site)
     page = phone_page
@@ -99,6 +114,22 @@ def test_required_fields_are_named_without_the_star(page, browser_login, world):
         expect(fields.nth(i)).not_to_have_accessible_name(re.compile(r"\*|^$"))
     expect(page.locator("select[name=sex]")).to_have_attribute("required", "")
     expect(page.locator(".field.required .req").first).to_be_visible()  # still shown to the eye
+
+
+def test_after_a_swap_that_took_the_focus_away_it_goes_to_the_new_sections_heading(page, browser_login, make, world):
+    child = make.child(world.site, "张三")
+    browser_login(page, world.users["coordinator"])
+    page.goto(f"/children/{child.id}")
+    section = page.locator("#guardians-section")
+    section.locator("summary").click()
+    form = page.get_by_test_id("guardian-add-form")
+    form.locator("input[name=name]").fill("李梅")
+    form.locator("input[name=relation]").fill("母亲")
+    form.locator("input[name=phone]").fill("13912345678")
+    form.locator("button").press("Enter")
+    expect(page.locator("#guardians-section").get_by_text("李梅")).to_be_visible()
+    expect(page.locator("#guardians-section-title")).to_be_focused()  # not <body>
+    expect(page.get_by_test_id("live")).to_have_text("已保存。")
 
 
 def test_live_search_says_how_many_were_found(page, browser_login, make, world):
