@@ -63,8 +63,15 @@ lock:
 assets: $(HTMX) $(FONTS)
 	$(PY) -m whitenoise.compress --quiet --no-brotli app/static
 
-$(HTMX): package.json package-lock.json
+# node_modules: htmx (copied into static below) and, for the tests only, axe-core (a devDependency,
+# never copied into static, never served). npm ci installs both whenever package*.json change.
+NODE_MODULES := node_modules/.package-lock.json
+
+$(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(HTMX): $(NODE_MODULES)
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 

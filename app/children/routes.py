@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from flask import flash, g, redirect, request, send_file, url_for
+from flask import g, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -183,13 +183,20 @@ def child_new(site: Site):
 @bp.route("/children/<int:child_id>")
 @requires(SITE_MANAGE)
 def child_detail(child: Child):
+    return _detail_page(child)
+
+
+def _detail_page(child: Child, enrol_form: EnrolForm | None = None, status: int = 200):
+    """The child's page; after a refused enrolment with the form and its message on the season."""
     child = queries.child_record(child.id)
     audit.record_read("child.viewed", by=current_user, children=[child])
     all_seasons = queries.seasons_of_site(child.site_id)
     seasons = queries.open_seasons(child, all_seasons)
+    if enrol_form is None:
+        enrol_form = EnrolForm(formdata=None, seasons=seasons, data=_season_default(all_seasons, seasons))
     return render("children/detail.html", child=child, site=child.site, alert=queries.alert_of(child),
                   consented=bool(child.consents), erasure=queries.erasure_of(child.id) if child.is_erased else None,
-                  enrol_form=EnrolForm(formdata=None, seasons=seasons, data=_season_default(all_seasons, seasons)),
+                  enrol_form=enrol_form, status=status,
                   guardians=_inline(GUARDIANS, child, child.guardians),
                   pickups=_inline(PICKUPS, child, child.pickups))
 
@@ -236,9 +243,8 @@ def child_enrol(child: Child):
     detail = url_for("children.child_detail", child_id=child.id)
 
     def again():
-        for message in [*form.form_errors, *form.season_id.errors]:
-            flash(str(message), "error")
-        return redirect_after_post(detail)
+        # the child's page again, the message on the season it concerns (aria-invalid, focused)
+        return _detail_page(child, enrol_form=form, status=422)
 
     return save(form, lambda values: services.enrol_from_form(child, values, action, by=current_user), once=True,
                 done=lambda enrolment: redirect_after_post(detail, notice=_status_message(enrolment)),

@@ -80,8 +80,15 @@ class BaseForm(FlaskForm):
     def has_errors(self) -> bool:
         return bool(self.errors or self.form_errors)
 
-    def add_error(self, field_name: str | None, message: str) -> None:
-        """Put a message on the named field, or on the form when there is no such field."""
+    def add_error(self, field_name: str | tuple | None, message: str) -> None:
+        """Put a message on the named field, or on the form when there is no such field. For a tuple of
+        names the message goes on the first; the others are marked invalid with it (``also_invalid``,
+        read by templates/macros/forms.html)."""
+        if isinstance(field_name, tuple):
+            field_name, *others = field_name
+            for other in others:
+                if isinstance(getattr(self, other, None), fields.Field):
+                    getattr(self, other).also_invalid = field_name
         field = getattr(self, field_name, None) if field_name else None
         if isinstance(field, fields.Field) and field_name not in NOT_FORM_DATA:
             field.errors = [*field.errors, message]

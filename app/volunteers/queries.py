@@ -210,7 +210,8 @@ def settings_of(site_id: int) -> VolunteerSettings | None:
 
 
 def certificates_of_site(site: Site) -> Select:
-    return (select(Certificate).where(Certificate.site_id == site.id)
+    # the holder's profile comes along: the page asks who may open each certificate (its owner)
+    return (select(Certificate).options(joinedload(Certificate.profile)).where(Certificate.site_id == site.id)
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
 
 

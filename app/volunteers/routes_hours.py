@@ -43,7 +43,7 @@ def log_hours(profile: VolunteerProfile):
 @bp.route("/volunteers/<int:profile_id>/totals")
 @requires(VOLUNTEER_OWN)
 def totals(profile: VolunteerProfile):
-    return render("volunteers/totals.html", "volunteers/_totals.html", profile=profile, site=profile.site,
+    return render("volunteers/totals.html", "volunteers/_totals_body.html", profile=profile, site=profile.site,
                   totals=queries.totals(profile))
 
 

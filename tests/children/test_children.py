@@ -133,9 +133,9 @@ def test_consent_is_needed_before_enrolment(coordinator, db, make, world):
     child = make.child(world.site)
     response = coordinator.post(f"/children/{child.id}/enrolments", data={"season_id": world.season.id,
                                                                          "action": "enrol"})
-    assert response.status_code == 303
+    assert response.status_code == 422
     assert _count(db, Enrolment) == 0
-    page = coordinator.get(f"/children/{child.id}").get_data(as_text=True)
+    page = response.get_data(as_text=True)
     assert "consent" in page.lower()
 
     page = coordinator.get(f"/children/{child.id}/consent").get_data(as_text=True)

@@ -45,7 +45,7 @@ def _check_hours(profile_id: int, day: date, start: time, end: time, exclude_id:
     others = [row for row in others if row.id != exclude_id]
     for _id, other_start, other_end, _m in others:
         if start < other_end and other_start < end:
-            raise FormError("starts_at", _("This overlaps your entry from %(start)s to %(end)s on that day.",
+            raise FormError(("starts_at", "ends_at"), _("This overlaps your entry from %(start)s to %(end)s on that day.",
                                            start=other_start.strftime("%H:%M"), end=other_end.strftime("%H:%M")))
     maximum = int(current_app.config["VOLUNTEER_MAX_HOURS_PER_DAY"])
     total = minutes + sum(m for _i, _s, _e, m in others)
