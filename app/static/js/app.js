@@ -176,3 +176,39 @@
     }
   });
 })();
+
+// A table wider than the screen scrolls inside its .table-wrap: such a box must be reachable by
+// keyboard (WCAG 2.1.1), so it becomes a named, focusable region while it scrolls, and stops being
+// a tab stop when the table fits again.
+(function () {
+  "use strict";
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    var el = box.previousElementSibling;
+    while (el && !/^H[1-6]$/.test(el.tagName)) el = el.previousElementSibling;
+    if (!el) { var section = box.closest("section, main"); el = section && section.querySelector("h1, h2, h3"); }
+    return (el ? el.textContent.trim() : "") || document.title;
+  }
+  function mark(root) {
+    (root || document).querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", nameOf(box));
+          box.setAttribute("data-scroller", "");
+        }
+      } else if (box.hasAttribute("data-scroller")) {
+        ["tabindex", "role", "aria-label", "data-scroller"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { mark(document); });
+  document.addEventListener("htmx:load", function () { mark(document); });
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (pending) window.clearTimeout(pending);
+    pending = window.setTimeout(function () { pending = null; mark(document); }, 150);
+  });
+})();
