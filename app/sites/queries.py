@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, bindparam, case, func, select
 
 from app.core.permissions import SITE_VIEW, where_visible
 from app.extensions import db
@@ -53,15 +52,27 @@ def site_overview(site: Site) -> dict:
 
 def current_seasons(site_ids: set[int] | None, per_site: int = 3) -> list[Season]:
     """The newest ``per_site`` seasons (not archived) of each site in ``site_ids`` (None: every site),
-    newest first, with their sites, for the dashboard (one query)."""
-    rank = func.row_number().over(partition_by=Season.site_id, order_by=(Season.start_date.desc(), Season.id.desc()))
-    ranked = select(Season.id, rank.label("rank")).where(Season.archived_at.is_(None))
+    newest first, for the dashboard (one query; a season's site is the caller's to load, the
+    dashboard has them). The statement (a window function over a subquery) is built once per kind
+    (some sites / every site), so each request only binds its values."""
+    query = _CURRENT_SEASONS.get(site_ids is None)
+    if query is None:
+        rank = func.row_number().over(partition_by=Season.site_id,
+                                      order_by=(Season.start_date.desc(), Season.id.desc()))
+        ranked = select(Season.id, rank.label("rank")).where(Season.archived_at.is_(None))
+        if site_ids is not None:
+            ranked = ranked.where(Season.site_id.in_(bindparam("site_ids", expanding=True)))
+        ranked = ranked.subquery()
+        query = (select(Season).join(ranked, ranked.c.id == Season.id)
+                 .where(ranked.c.rank <= bindparam("per_site")).order_by(Season.start_date.desc(), Season.id.desc()))
+        _CURRENT_SEASONS[site_ids is None] = query
+    values = {"per_site": per_site}
     if site_ids is not None:
-        ranked = ranked.where(Season.site_id.in_(site_ids or {-1}))
-    ranked = ranked.subquery()
-    query = (select(Season).options(selectinload(Season.site)).join(ranked, ranked.c.id == Season.id)
-             .where(ranked.c.rank <= per_site).order_by(Season.start_date.desc(), Season.id.desc()))
-    return list(db.session.scalars(query))
+        values["site_ids"] = sorted(site_ids) or [-1]
+    return list(db.session.scalars(query, values))
+
+
+_CURRENT_SEASONS: dict[bool, Select] = {}
 
 
 # --- the season a page means when it names none -----------------------------------------------------
