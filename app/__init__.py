@@ -220,7 +220,6 @@ def init_templates(app: Flask) -> None:
     def remember_site():
         g.site_id = None
 
-    @app.after_request
     def write_audit_reads(response):
         """Reads of personal data noted during the request: one INSERT, one commit."""
         from app.core.audit import flush_reads
@@ -228,6 +227,11 @@ def init_templates(app: Flask) -> None:
         if response.status_code < 400:
             flush_reads()
         return response
+
+    # Last of the after-request hooks (Flask runs them in reverse order of registration): the write
+    # starts with a rollback, which expires every loaded object, and hooks after it that read the
+    # user (the security headers ask whether someone is signed in) would load the user again.
+    app.after_request_funcs.setdefault(None, []).insert(0, write_audit_reads)
 
 
 def init_static(app: Flask) -> None:

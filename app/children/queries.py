@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.children.models import (AuditEntry, Child, Consent, Enrolment, ErasureRecord, Guardian,
                                  ImportBatch, PickupPerson)
@@ -174,13 +176,26 @@ def consented_ids(child_ids) -> set[int]:
 
 # --- one child ------------------------------------------------------------------------------------
 def child_record(child_id: int) -> Child:
-    """A child with everything its page shows, loaded at once."""
-    return db.session.scalars(
-        select(Child).where(Child.id == child_id).options(
-            selectinload(Child.guardians), selectinload(Child.pickups),
-            selectinload(Child.consents).selectinload(Consent.recorded_by),
-            selectinload(Child.enrolments).selectinload(Enrolment.season))
-        .execution_options(populate_existing=True)).one()
+    """A child with everything its page shows, loaded at once: the child (from the identity map when
+    the view's loader has it), its guardians, pickup persons, consents (with their notice and who
+    recorded them) and enrolments (with their season), four SELECTs. Each collection is read with
+    its relationship's own order and set as loaded (no `selectinload` chains, no second read of the
+    child)."""
+    child = db.session.get(Child, child_id)
+    if child is None:
+        raise NoResultFound(f"no child {child_id}")
+    for name, query in (
+            ("guardians", select(Guardian).where(Guardian.child_id == child_id).order_by(Guardian.id)),
+            ("pickups", select(PickupPerson).where(PickupPerson.child_id == child_id).order_by(PickupPerson.id)),
+            ("consents", select(Consent).where(Consent.child_id == child_id)
+             .options(selectinload(Consent.recorded_by)).order_by(Consent.consented_at)),
+            ("enrolments", select(Enrolment).where(Enrolment.child_id == child_id)
+             .options(joinedload(Enrolment.season)).order_by(Enrolment.applied_at))):
+        rows = list(db.session.scalars(query).unique())
+        set_committed_value(child, name, rows)
+        for row in rows:  # the way back to the child, as the relationship would have set it
+            set_committed_value(row, "child", child)
+    return child
 
 
 def guardians_of(child: Child) -> Select:

@@ -118,13 +118,17 @@ def register_loader(param: str, model: type, site_id_of: Callable[[Any], int | N
     if name in _RESERVED_NAMES:
         raise ValueError(f"loader {param!r} would shadow Flask's {name!r}")
     LOADERS[param] = Loader(model, site_id_of, name, owner_id_of)
+    _LOADER_OF_TYPE.clear()
 
 
 def _loader_of(obj) -> Loader | None:
-    for loader in LOADERS.values():
-        if isinstance(obj, loader.model):
-            return loader
-    return None
+    kind = type(obj)
+    if kind not in _LOADER_OF_TYPE:  # the first loader whose model the object is, once per class
+        _LOADER_OF_TYPE[kind] = next((loader for loader in LOADERS.values() if isinstance(obj, loader.model)), None)
+    return _LOADER_OF_TYPE[kind]
+
+
+_LOADER_OF_TYPE: dict[type, Loader | None] = {}
 
 
 class SiteMismatch(Exception):
@@ -174,7 +178,7 @@ def can(need: str, *targets, user=None) -> bool:
         access = access_for(targets)
     except SiteMismatch:
         return False
-    return _allowed(need, access, user if user is not None else current_user)
+    return _allowed(need, access, user if user is not None else current_user._get_current_object())
 
 
 def requires(need: str):

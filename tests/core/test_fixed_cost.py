@@ -1,4 +1,6 @@
 """The fixed cost cuts keep behaviour: row URLs, rate limits, engine options."""
+import re
+
 from flask import url_for
 
 from app.config import engine_options
@@ -28,3 +30,21 @@ def test_pre_ping_only_for_a_database_server():
     assert engine_options("sqlite:///x.db", base) == {"hide_parameters": True}
     assert engine_options("postgresql+psycopg://h/db", base) == base
     assert engine_options("postgresql+psycopg://h/db", {})["pool_pre_ping"] is True
+
+
+def test_a_page_that_logs_a_read_loads_the_user_once(client, login, make, world, count_queries):
+    """The child record notes the read in the audit trail after the page is built; the response
+    still says no-store for a signed-in person, and the user is read once (not again after the
+    audit write's rollback); the record shows its enrolment's season and its consent."""
+    child = make.child(world.site, "王小明")
+    make.enrolment(child, world.season)
+    make.consent(child)
+    login(client, world.users["coordinator"])
+    url = f"/children/{child.id}"  # outside the count: the test's own objects may reload
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    assert "王小明" in html and world.season.name in html and "家长（母亲）" in html
+    users = [s for s in counter.statements if re.search(r"\bFROM users\b", s)]
+    assert len(users) == 1, users

@@ -165,6 +165,22 @@ def test_the_ledger_shows_the_five_parties(client, db, login, make, world, chari
     assert client.get(f"/sites/{world.site.id}/ledger").status_code == 302
 
 
+def test_the_ledger_counts_each_volunteer_once_across_teams(client, login, make, world):
+    """Volunteers of two teams and one without a team, several approved entries each (and one with
+    only pending hours): the ledger names 4 volunteers and their approved hours, whatever the team."""
+    teams = [make.party(world.site, "volunteer", "师范学院服务队"), make.party(world.site, "volunteer", "街道青年队")]
+    profiles = [make.volunteer_profile(make.user("volunteer", world.site), world.site, party_id=party_id)
+                for party_id in (teams[0].id, teams[0].id, teams[1].id, None)]
+    for profile in profiles:
+        for day in (8, 9):
+            make.hour_entry(profile, date(2025, 7, day), "09:00", "11:00", status="approved", season=world.season)
+    waiting = make.volunteer_profile(make.user("volunteer", world.site), world.site, party_id=teams[1].id)
+    make.hour_entry(waiting, date(2025, 7, 8), status="pending", season=world.season)
+    login(client, world.users["coordinator"])
+    html = client.get(f"/seasons/{world.season.id}/ledger").get_data(as_text=True)
+    assert "4 名志愿者，已通过服务时长 16 小时" in cell(html, "ledger-volunteer", "投入")
+
+
 def test_the_ledger_costs_the_same_queries_with_more_data(client, login, make, world, charity, count_queries):
     login(client, world.users["coordinator"])
     url = f"/seasons/{world.season.id}/ledger"  # outside the count: the test's own objects may reload
