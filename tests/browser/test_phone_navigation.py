@@ -75,7 +75,7 @@ def test_every_site_tab_and_sub_tab_is_on_screen_and_the_current_one_marked(phon
     for url, (tab, sub) in expected.items():
         page.goto(url)
         tabs = page.locator("[data-testid=site-tabs] a")
-        assert tabs.count() == 7, url  # 概览 期次 场地 参与方 儿童 志愿者 资源
+        assert tabs.count() == 9, url  # 概览 今日 期次 场地 参与方 儿童 志愿者 资源 膳食
         assert _on_screen(tabs) == [], url
         expect(page.locator("[data-testid=site-tabs] a[aria-current]")).to_have_text(tab)
         if sub:
@@ -142,6 +142,7 @@ def test_the_hours_queue_has_sticky_bulk_actions_and_select_all(phone_page, db, 
         make.hour_entry(profile, date(2025, 7, day), activity="放学接送秩序维护", season=world.season)
     browser_login(page, world.users["coordinator"])
     page.goto(f"/sites/{world.site.id}/hours/pending")
+    check_page(page, "coordinator-queue-20-top")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 3000, f"20 entries take {height}px on a phone"
     bar = page.get_by_test_id("bulk-bar")
