@@ -26,6 +26,7 @@ from app.scheduling.models import Session, SessionStaff
 from app.scheduling.staff_forms import LeadForm, RosterForm, UnavailableForm, UnmarkForm
 from app.sites.models import Season
 from app.volunteers.queries import profile_for_user
+from app.volunteers.routes_profiles import back_with_errors
 
 SHIFT_STATUS_LABELS = {
     "rostered": _l("Rostered"),
@@ -194,7 +195,7 @@ def my_unavailable_remove():
     back = url_for("scheduling.my_shifts")
     return save(form, lambda values: services.unmark_unavailable(profile, values, by=current_user),
                 done=lambda _r: redirect_after_post(back, notice=_("Date removed.")),
-                again=lambda: _my_page(status=422))
+                again=lambda: back_with_errors(form, back))
 
 
 @bp.route("/me/shifts/calendar", methods=["POST"])

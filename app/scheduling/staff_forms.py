@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
-from app.core.forms import BaseForm, DateField, IntegerField, max_len, optional, required
+from app.core.forms import BaseForm, DateField, IntegerField, input_required, max_len, optional, required
 
 
 class RosterForm(BaseForm):
@@ -16,10 +16,10 @@ class LeadForm(BaseForm):
 
 
 class UnavailableForm(BaseForm):
-    on_date = DateField(_l("Date"), validators=[required()])
+    on_date = DateField(_l("Date"), validators=[input_required()])
     reason = StringField(_l("Reason (optional)"), validators=[optional(), max_len(200)],
                          render_kw={"placeholder": _l("e.g. exam, family visit")})
 
 
 class UnmarkForm(BaseForm):
-    on_date = DateField(_l("Date"), validators=[required()])
+    on_date = DateField(_l("Date"), validators=[input_required()])

@@ -236,7 +236,8 @@ def load_session(session: Session) -> Session:
 
 
 def staff_rows(session: Session) -> list[SessionStaff]:
-    return list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user))
+    return list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user),
+                                                                joinedload(SessionStaff.profile))
                                    .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)))
 
 
@@ -427,7 +428,7 @@ def uncovered_shifts(season, start: date, end: date) -> list[Uncovered]:
 
 def _staff_with_session(*where, order=None):
     return list(db.session.scalars(
-        select(SessionStaff).options(joinedload(SessionStaff.user),
+        select(SessionStaff).options(joinedload(SessionStaff.user), joinedload(SessionStaff.profile),
                                      joinedload(SessionStaff.session).joinedload(Session.activity),
                                      joinedload(SessionStaff.session).joinedload(Session.group),
                                      joinedload(SessionStaff.session).joinedload(Session.room))
