@@ -1,7 +1,7 @@
 """Views of staffing: the coordinator's roster of a session (lead, volunteers, candidates with the
 reasons they cannot serve, the ratio), the season's shift lists (uncovered, unconfirmed, never
 checked out), the volunteer's phone page /me/shifts (confirm, give up, check in and out, open
-shifts, swap offers, unavailable dates, calendar link) and the calendar feeds (.ics)."""
+shifts, swap offers, unavailable dates, calendar link) and the volunteer's calendar feed (.ics)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -18,7 +18,6 @@ from app.core.permissions import (PUBLIC, SITE_MANAGE, SITE_VIEW, VOLUNTEER_HERE
                                   can, requires)
 from app.core.timeutil import LOCAL_TZ, local_today
 from app.core.views import save
-from app.extensions import db
 from app.scheduling import bp
 from app.scheduling import staff_queries as queries
 from app.scheduling import staff_services as services
@@ -203,7 +202,7 @@ def my_unavailable_remove():
 def my_calendar():
     profile = _my_profile()
     return save(None, lambda _v: services.create_calendar_token(profile.site_id, user=current_user, by=current_user),
-                done=lambda raw: _my_page(calendar_url=url_for("scheduling.calendar_feed", token=raw, _external=True)),
+                done=lambda raw: _my_page(calendar_url=url_for("scheduling.shifts_feed", token=raw, _external=True)),
                 again=lambda: redirect_after_post(url_for("scheduling.my_shifts")))
 
 
@@ -217,53 +216,45 @@ def my_calendar_revoke():
                 again=lambda: redirect_after_post(url_for("scheduling.my_shifts")))
 
 
-# --- calendar feeds ---------------------------------------------------------------------------------------
-def _event(uid: str, session: Session, summary: str, description: str = "") -> Event:
+# --- the volunteer's calendar feed --------------------------------------------------------------------------
+# (a child's week has its own feed, /calendar/<token>.ics, made from the child's page)
+def _event(row: SessionStaff) -> Event:
+    session = row.session
     event = Event()
-    event.add("uid", uid)
-    event.add("summary", summary)
+    event.add("uid", f"shift-{row.id}@huhang")
+    event.add("summary", f"{session.activity.name} · {session.group.name}")
     event.add("dtstart", datetime.combine(session.on_date, session.starts_at, tzinfo=LOCAL_TZ))
     event.add("dtend", datetime.combine(session.on_date, session.ends_at, tzinfo=LOCAL_TZ))
     event.add("dtstamp", session.updated_at or session.created_at)
     event.add("location", session.room.name)
-    if description:
-        event.add("description", description)
+    event.add("description", str(SHIFT_STATUS_LABELS[row.status]))
     if session.cancelled:
         event.add("status", "CANCELLED")
     return event
 
 
-def feed_calendar(token, today) -> Calendar:
-    """The feed behind a live token: a volunteer's shifts, or a child's sessions."""
+def shifts_calendar(user_id: int, today) -> bytes:
+    """A volunteer's shifts as an iCalendar feed, times in Asia/Shanghai (TZID)."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Huhang//scheduling//ZH")
+    calendar.add("prodid", "-//Huhang//shifts//ZH")
     calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("My shifts"))
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    if token.user_id is not None:
-        calendar.add("x-wr-calname", _("My shifts"))
-        for row in queries.volunteer_feed(token.user_id, today):
-            session = row.session
-            calendar.add_component(_event(f"shift-{row.id}@huhang", session,
-                                          f"{session.activity.name} · {session.group.name}",
-                                          str(SHIFT_STATUS_LABELS[row.status])))
-    else:
-        calendar.add("x-wr-calname", _("Week timetable"))
-        for session in queries.child_feed(token.child_id, today):
-            calendar.add_component(_event(f"session-{session.id}-child-{token.child_id}@huhang", session,
-                                          session.activity.name, session.cancel_reason))
+    for row in queries.volunteer_feed(user_id, today):
+        calendar.add_component(_event(row))
     calendar.add_missing_timezones()
-    return calendar
+    return calendar.to_ical()
 
 
-@bp.route("/calendar/<token>.ics")
+@bp.route("/calendar/shifts/<token>.ics")
 @requires(PUBLIC)
-def calendar_feed(token: str):
+def shifts_feed(token: str):
+    """The subscribed calendar of a volunteer's shifts: no sign-in, the token is the key (404 when
+    unknown, revoked, or a child's token)."""
     row = queries.token_from(token)
-    if row is None:
+    if row is None or row.user_id is None:
         abort(404)
-    body = feed_calendar(row, local_today()).to_ical()
-    db.session.rollback()
+    body = shifts_calendar(row.user_id, local_today())
     response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = "inline; filename=huhang.ics"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Disposition"] = "inline; filename=shifts.ics"
     return response

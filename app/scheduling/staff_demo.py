@@ -35,13 +35,14 @@ def _utc(day, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def seed_staff(site, season, *, seed: int = 10, needed: int = 2, open_every: int = 5) -> dict:
-    """Roster the site's eligible volunteers on ``season``'s sessions and return what was made:
+def seed_staff(site, season, *, seed: int = 10, needed: int = 0, open_every: int = 5) -> dict:
+    """Fill the places of ``season``'s sessions with the site's eligible volunteers (on top of
+    anyone already rostered) and return what was made:
     ``{"rostered": n, "open_places": n, "swap_offers": n, "unavailable": n}``.
 
-    Sessions with ``volunteers_needed == 0`` are given ``needed`` places (health talks and lunch
-    included, as the site asks for helpers everywhere); every ``open_every``-th session keeps one
-    place open for sign-up. Idempotent enough for a fresh database only (call it once)."""
+    Sessions needing no volunteers are left alone, unless ``needed`` > 0 gives them that many
+    places. Every ``open_every``-th session keeps one place open for sign-up. For a fresh database
+    (call it once, after the sessions and the volunteers exist)."""
     rng = random.Random(seed)
     today = local_today()
     sessions = list(db.session.scalars(select(Session).where(
@@ -53,21 +54,29 @@ def seed_staff(site, season, *, seed: int = 10, needed: int = 2, open_every: int
         return dict(rostered=0, open_places=0, swap_offers=0, unavailable=0)
     facts = facts_for(profiles, None)
 
-    # a few dates people cannot come
-    unavailable: dict[tuple[int, object], str] = {}
-    days = sorted({s.on_date for s in sessions})
-    for profile, reason in zip(rng.sample(profiles, min(4, len(profiles))), ["期末补考", "家里有事", "返校", "体检"]):
-        for day in rng.sample(days, min(2, len(days))):
-            unavailable[(profile.id, day)] = reason
-            db.session.add(Unavailability(profile_id=profile.id, on_date=day, reason=reason))
-
     busy: dict[tuple[int, object], list[tuple[time, time]]] = {}
     for s in sessions:
         if s.lead_id:
             busy.setdefault((s.lead_id, s.on_date), []).append((s.starts_at, s.ends_at))
-    existing = {(row.session_id, row.user_id) for row in db.session.scalars(
-        select(SessionStaff).where(SessionStaff.session_id.in_([s.id for s in sessions]),
-                                   SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)))}
+    by_id = {s.id: s for s in sessions}
+    held: dict[int, int] = {}
+    existing = set()
+    for row in db.session.scalars(select(SessionStaff).where(
+            SessionStaff.session_id.in_(list(by_id)), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES))):
+        s = by_id[row.session_id]
+        existing.add((row.session_id, row.user_id))
+        busy.setdefault((row.user_id, s.on_date), []).append((s.starts_at, s.ends_at))
+        if row.role == "volunteer":
+            held[row.session_id] = held.get(row.session_id, 0) + 1
+
+    # a few dates people cannot come (never a day they already hold a shift)
+    unavailable: dict[tuple[int, object], str] = {}
+    days = sorted({s.on_date for s in sessions})
+    for profile, reason in zip(rng.sample(profiles, min(4, len(profiles) // 4)), ["期末补考", "家里有事", "返校", "体检"]):
+        for day in rng.sample(days, min(2, len(days))):
+            if (profile.user_id, day) not in busy:
+                unavailable[(profile.id, day)] = reason
+                db.session.add(Unavailability(profile_id=profile.id, on_date=day, reason=reason))
     eligible_cache: dict[tuple[int, object], bool] = {}
 
     def may_serve(profile, s) -> bool:
@@ -83,10 +92,12 @@ def seed_staff(site, season, *, seed: int = 10, needed: int = 2, open_every: int
     rows: list[SessionStaff] = []
     now = utcnow()
     for index, s in enumerate(sessions):
-        if s.volunteers_needed == 0:
+        if s.volunteers_needed == 0 and needed:
             s.volunteers_needed = needed
-        places = s.volunteers_needed - (1 if index % open_every == 0 else 0)
-        open_places += s.volunteers_needed - max(places, 0)
+        if s.volunteers_needed == 0:
+            continue
+        places = s.volunteers_needed - held.get(s.id, 0) - (1 if index % open_every == open_every - 1 else 0)
+        added = 0
         for profile in rng.sample(profiles, len(profiles)):
             if places <= 0:
                 break
@@ -101,7 +112,9 @@ def seed_staff(site, season, *, seed: int = 10, needed: int = 2, open_every: int
             existing.add((s.id, profile.user_id))
             busy.setdefault((profile.user_id, s.on_date), []).append((s.starts_at, s.ends_at))
             places -= 1
-            rostered += 1
+            added += 1
+        rostered += added
+        open_places += max(s.volunteers_needed - held.get(s.id, 0) - added, 0)
     db.session.flush()
 
     swap_offers = 0

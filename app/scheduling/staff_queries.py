@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
-from app.children.models import Enrolment
 from app.core.permissions import COORDINATOR
 from app.core.timeutil import LOCAL_TZ, local_now
 from app.extensions import db
@@ -468,13 +467,3 @@ def volunteer_feed(user_id: int, today: date) -> list[SessionStaff]:
     """The shifts a volunteer holds, from a month ago on (not cancelled)."""
     return _staff_with_session(SessionStaff.user_id == user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
                                Session.on_date >= today - timedelta(days=FEED_PAST_DAYS))
-
-
-def child_feed(child_id: int, today: date) -> list[Session]:
-    """A child's sessions from the groups of their enrolments, from a month ago on (cancelled ones
-    too, so a calendar can show them cancelled)."""
-    groups = (select(GroupMember.group_id).join(Enrolment, GroupMember.enrolment_id == Enrolment.id)
-              .where(Enrolment.child_id == child_id, Enrolment.status == "enrolled"))
-    return list(db.session.scalars(_sessions_with(select(Session)).where(
-        Session.group_id.in_(groups), Session.on_date >= today - timedelta(days=FEED_PAST_DAYS))
-        .order_by(Session.on_date, Session.starts_at, Session.id)))

@@ -320,25 +320,20 @@ def unmark_unavailable(profile: VolunteerProfile, values: dict, *, by: User) -> 
 
 
 # --- calendar tokens --------------------------------------------------------------------------------------
-def create_calendar_token(site_id: int, *, by: User, user: User | None = None, child=None) -> str:
-    """A new unguessable token for a person's feed (a volunteer's shifts, or a child's week); the
-    person's earlier tokens stop working. Only the hash is stored: the raw token is returned once."""
-    if (user is None) == (child is None):
-        raise ValueError("a token belongs to a user or a child")
-    revoke_calendar_tokens(user=user, child=child, by=by)
+def create_calendar_token(site_id: int, *, user: User, by: User) -> str:
+    """A new unguessable token for a volunteer's shift feed; their earlier tokens stop working.
+    Only the hash is stored: the raw token is returned once."""
+    revoke_calendar_tokens(user=user, by=by)
     raw = secrets.token_urlsafe(32)
-    db.session.add(CalendarToken(site_id=site_id, user_id=user.id if user else None,
-                                 child_id=child.id if child else None, token_hash=q.token_hash(raw),
-                                 created_by_id=by.id))
+    db.session.add(CalendarToken(site_id=site_id, user_id=user.id, token_hash=q.token_hash(raw), created_by_id=by.id))
     db.session.flush()
     return raw
 
 
-def revoke_calendar_tokens(*, by: User, user: User | None = None, child=None) -> int:
-    column, owner = (CalendarToken.user_id, user) if user is not None else (CalendarToken.child_id, child)
-    rows = list(db.session.scalars(select(CalendarToken).where(column == owner.id, CalendarToken.revoked_at.is_(None))))
+def revoke_calendar_tokens(*, user: User, by: User) -> int:
+    rows = list(db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == user.id,
+                                                               CalendarToken.revoked_at.is_(None))))
     for row in rows:
         row.revoked_at = utcnow()
     db.session.flush()
     return len(rows)
-

@@ -84,7 +84,6 @@ EXPECTED_NEED = {
     "main.healthz": "public",
     "main.index": "public",
     # scheduling: staffing (rosters, open shifts, my shifts, calendar feeds)
-    "scheduling.calendar_feed": "public",
     "scheduling.my_calendar": "volunteer.self",
     "scheduling.my_calendar_revoke": "volunteer.self",
     "scheduling.my_shifts": "volunteer.self",
@@ -93,6 +92,7 @@ EXPECTED_NEED = {
     "scheduling.season_shifts": "site.view",
     "scheduling.session_staff": "site.view",
     "scheduling.shift_sign_up": "volunteer.here",
+    "scheduling.shifts_feed": "public",
     "scheduling.staff_add": "site.manage",
     "scheduling.staff_check_in": "volunteer.own",
     "scheduling.staff_check_out": "volunteer.own",

@@ -1,4 +1,4 @@
-"""Calendar feeds (.ics) behind an unguessable token: only its hash is stored, a new token stops
+"""A volunteer's calendar feed (.ics) behind an unguessable token: only its hash is stored, a new token stops
 the old one, a revoked or unknown token answers 404; times in Asia/Shanghai."""
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from datetime import time
 import pytest
 from icalendar import Calendar
 
-from app.scheduling import staff_services
 from app.scheduling.models import CalendarToken
-from tests.scheduling.staff_helpers import NEXT_WEEK, clock, group, on_session, session, volunteer  # noqa: F401
+from tests.scheduling.staff_helpers import clock, on_session, session, volunteer  # noqa: F401
 
 
 
@@ -27,7 +26,7 @@ def phone(client, login, world, me, clock):  # noqa: F811
 
 def _feed_path(page: str) -> str:
     url = re.search(r'value="(http[^"]+\.ics)"', page).group(1)
-    return url[url.index("/calendar/"):]
+    return url[url.index("/calendar/shifts/"):]
 
 
 def test_a_volunteer_makes_a_feed_of_their_shifts(app, db, world, me, phone, client):
@@ -38,7 +37,7 @@ def test_a_volunteer_makes_a_feed_of_their_shifts(app, db, world, me, phone, cli
     response = phone.post("/me/shifts/calendar", data={})
     assert response.status_code == 200
     path = _feed_path(response.get_data(as_text=True))
-    raw = path.removeprefix("/calendar/").removesuffix(".ics")
+    raw = path.removeprefix("/calendar/shifts/").removesuffix(".ics")
     # only the hash is stored
     [token] = db.session.query(CalendarToken).all()
     assert token.user_id == me.user_id and raw not in token.token_hash and len(token.token_hash) == 64
@@ -70,30 +69,4 @@ def test_a_new_token_stops_the_old_one_and_a_revoked_token_is_404(app, db, world
 
 @pytest.mark.parametrize("token", ["nope", "x" * 500, "%00", "..%2F"])
 def test_unknown_tokens_are_404(client, token):
-    assert client.get(f"/calendar/{token}.ics").status_code == 404
-
-
-def test_a_childs_week_feed(app, db, make, world, clock):  # noqa: F811
-    """The route serves a child's feed too; the token is made by the coordinator's child page
-    (``staff_services.create_calendar_token(site_id, child=child, by=...)``)."""
-    from app.scheduling.models import GroupMember
-
-    grp = group(db, world.season, "三年级")
-    child = make.child(world.site, "张小明")
-    enrolment = make.enrolment(child, world.season)
-    db.session.add(GroupMember(group_id=grp.id, enrolment_id=enrolment.id))
-    db.session.commit()
-    session(db, world, activity_name="营养午餐", start=time(11, 30), end=time(12, 30))
-    session(db, world, activity_name="书法", start=time(14), end=time(15), cancelled=True)
-    session(db, world, activity_name="篮球", group_name="五年级", start=time(16), end=time(17))
-    raw = staff_services.create_calendar_token(world.site.id, child=child, by=world.users["coordinator"])
-    db.session.commit()
-    feed = app.test_client().get(f"/calendar/{raw}.ics")
-    assert feed.status_code == 200
-    events = Calendar.from_ical(feed.get_data()).walk("VEVENT")
-    assert sorted(str(e["SUMMARY"]) for e in events) == ["书法", "营养午餐"]
-    cancelled = [e for e in events if str(e["SUMMARY"]) == "书法"][0]
-    assert str(cancelled["STATUS"]) == "CANCELLED"
-    staff_services.revoke_calendar_tokens(child=child, by=world.users["coordinator"])
-    db.session.commit()
-    assert app.test_client().get(f"/calendar/{raw}.ics").status_code == 404
+    assert client.get(f"/calendar/shifts/{token}.ics").status_code == 404

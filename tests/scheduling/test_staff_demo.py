@@ -38,3 +38,18 @@ def test_seed_staff_keeps_the_rules(db, make, world):
     s = sessions[0]
     placed = [p for p in profiles if p.user_id in {r.user_id for r in rows if r.session_id == s.id}]
     assert all(not reasons for reasons in reasons_against(placed, s).values())
+
+
+def test_seed_staff_adds_to_a_roster_already_there(db, make, world):
+    from tests.scheduling.staff_helpers import on_session
+
+    s = session(db, world, on=world.season.start_date, needed=2)
+    other = session(db, world, on=world.season.start_date, needed=0, start=time(10), end=time(11), group_name="四年级")
+    profiles = [volunteer(make, world) for _ in range(3)]
+    on_session(db, s, profiles[0], status="confirmed")
+    made = seed_staff(world.site, world.season, seed=1, open_every=1000)
+    db.session.commit()
+    assert made["rostered"] == 1 and made["open_places"] == 0
+    rows = db.session.query(SessionStaff).filter_by(session_id=s.id).all()
+    assert len(rows) == 2 and len({r.user_id for r in rows}) == 2
+    assert db.session.query(SessionStaff).filter_by(session_id=other.id).count() == 0
