@@ -4,7 +4,7 @@ checked out), the volunteer's phone page /me/shifts (confirm, give up, check in 
 shifts, swap offers, unavailable dates, calendar link) and the volunteer's calendar feed (.ics)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
@@ -225,7 +225,7 @@ def _event(row: SessionStaff) -> Event:
     event.add("summary", f"{session.activity.name} · {session.group.name}")
     event.add("dtstart", datetime.combine(session.on_date, session.starts_at, tzinfo=LOCAL_TZ))
     event.add("dtend", datetime.combine(session.on_date, session.ends_at, tzinfo=LOCAL_TZ))
-    event.add("dtstamp", session.updated_at or session.created_at)
+    event.add("dtstamp", (session.updated_at or session.created_at).replace(tzinfo=timezone.utc))  # stored as UTC
     event.add("location", session.room.name)
     event.add("description", str(SHIFT_STATUS_LABELS[row.status]))
     if session.cancelled:

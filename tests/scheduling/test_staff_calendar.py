@@ -48,6 +48,7 @@ def test_a_volunteer_makes_a_feed_of_their_shifts(app, db, world, me, phone, cli
     assert "DTSTART;TZID=Asia/Shanghai:20250716T090000" in body
     assert "DTEND;TZID=Asia/Shanghai:20250716T103000" in body
     assert "BEGIN:VTIMEZONE" in body
+    assert re.search(r"DTSTAMP:\d{8}T\d{6}Z", body)  # a stamp in UTC, as RFC 5545 asks
     events = Calendar.from_ical(feed.get_data()).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["书法 · 三年级"]
     assert str(events[0]["LOCATION"]) == world.room.name
