@@ -275,7 +275,6 @@ def nav_items() -> list[dict]:
         ("admin.users", _l("Accounts")),
         ("volunteers.index", _l("Volunteers")),
         ("volunteers.me", _l("My volunteering")),
-        ("scheduling.my_shifts", _l("My shifts")),
         ("children.index", _l("Children")),
         ("admin.audit_trail", _l("Audit trail")),
     ]

@@ -257,10 +257,3 @@ def test_my_shifts_runs_the_same_queries_for_many_shifts(app, db, make, world, m
         assert phone.get("/me/shifts").status_code == 200
     assert many.count == few.count, (few.count, many.count)
 
-
-def test_a_volunteer_finds_my_shifts_in_the_navigation(app, login, world, me, clock):  # noqa: F811
-    volunteer_client, coordinator = app.test_client(), app.test_client()
-    login(volunteer_client, world.users["volunteer"])
-    assert 'href="/me/shifts"' in volunteer_client.get("/home").get_data(as_text=True)
-    login(coordinator, world.users["coordinator"])
-    assert 'href="/me/shifts"' not in coordinator.get("/home").get_data(as_text=True)
