@@ -47,6 +47,7 @@ SITE_VIEW = "site.view"          # admin, or coordinator/auditor of the object's
 SITE_MANAGE = "site.manage"      # admin, or coordinator of the object's site
 VOLUNTEER_OWN = "volunteer.own"  # admin, coordinator of the object's site, or the volunteer it belongs to
 VOLUNTEER_SELF = "volunteer.self"  # a user who volunteers on some site (their own corner)
+VOLUNTEER_HERE = "volunteer.here"  # a volunteer of the object's site (open shifts, swap offers)
 COORDINATE = "coordinate"        # admin, or coordinator on at least one site (children's records)
 MEALS_VIEW = "meals.view"        # admin, or coordinator/auditor/guardian of the object's site (menus, no names)
 
@@ -87,6 +88,7 @@ RULES: dict[str, Callable[[Any, Access], bool]] = {
     VOLUNTEER_OWN: lambda user, access: user.is_admin or _has_site_need(user, SITE_MANAGE, access.site_id)
     or user.id in access.owner_ids,
     VOLUNTEER_SELF: lambda user, access: bool(user.site_ids(SITE_NEED_ROLES[VOLUNTEER_SELF])),
+    VOLUNTEER_HERE: lambda user, access: _has_site_need(user, VOLUNTEER_SELF, access.site_id),
     COORDINATE: lambda user, access: user.is_admin or bool(user.site_ids(SITE_NEED_ROLES[SITE_MANAGE])),
     MEALS_VIEW: lambda user, access: user.is_admin or _has_site_need(user, MEALS_VIEW, access.site_id),
 }

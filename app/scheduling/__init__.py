@@ -7,3 +7,4 @@ from flask import Blueprint
 bp = Blueprint("scheduling", __name__)
 
 from app.scheduling import routes  # noqa: E402,F401
+from app.scheduling import routes_staff  # noqa: E402,F401

@@ -25,6 +25,7 @@ ALLOWED = {
     # the volunteer's own objects: the "volunteer" user owns those filled into the URLs (routes.py)
     "volunteer.own": {"admin", "coordinator", "volunteer"},
     "volunteer.self": {"volunteer"},
+    "volunteer.here": {"volunteer"},  # a volunteer of the object's site
     "coordinate": {"admin", "coordinator", "other_coordinator"},
     # menus without children's names: the site's staff and its guardians
     "meals.view": {"admin", "coordinator", "auditor", "guardian"},
@@ -160,6 +161,24 @@ EXPECTED_NEED = {
     "scheduling.session_new": "site.manage",
     "scheduling.settings": "site.manage",
     "scheduling.week": "site.view",
+    # scheduling: staffing (rosters, open shifts, my shifts, calendar feeds)
+    "scheduling.my_calendar": "volunteer.self",
+    "scheduling.my_calendar_revoke": "volunteer.self",
+    "scheduling.my_shifts": "volunteer.self",
+    "scheduling.my_unavailable": "volunteer.self",
+    "scheduling.my_unavailable_remove": "volunteer.self",
+    "scheduling.season_shifts": "site.view",
+    "scheduling.session_staff": "site.view",
+    "scheduling.shift_sign_up": "volunteer.here",
+    "scheduling.shifts_feed": "public",
+    "scheduling.staff_add": "site.manage",
+    "scheduling.staff_check_in": "volunteer.own",
+    "scheduling.staff_check_out": "volunteer.own",
+    "scheduling.staff_confirm": "volunteer.own",
+    "scheduling.staff_give_up": "volunteer.own",
+    "scheduling.staff_lead": "site.manage",
+    "scheduling.staff_remove": "site.manage",
+    "scheduling.staff_take": "volunteer.here",
     # resources
     "resources.allocate": "site.manage",
     "resources.donation": "site.view",

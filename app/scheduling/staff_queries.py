@@ -1,0 +1,469 @@
+"""Reads of the staffing half of scheduling: who is on a session and who could be (with the reasons
+someone cannot), adult-to-child ratios, open shifts and swap offers, a volunteer's own shifts,
+the coordinator's lists (uncovered, unconfirmed, never checked out) and calendar feeds.
+
+Every list runs a fixed number of queries whatever its length; templates receive plain rows.
+A person "holds a place" on a session while their row's status is in ``ACTIVE_STAFF_STATUSES``
+(rostered, confirmed, or offered for a swap that nobody has taken yet). The lead of a session is
+``Session.lead_id`` (a coordinator of the site), as in the week grid.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.auth.models import RoleGrant, User
+from app.core.permissions import COORDINATOR
+from app.core.timeutil import LOCAL_TZ, local_now
+from app.extensions import db
+from app.scheduling.models import (ACTIVE_STAFF_STATUSES, DEFAULT_CHILDREN_PER_ADULT, DEFAULT_MAX_GROUP_SIZE,
+                                   DEFAULT_RELEASE_CUTOFF_HOURS, CalendarToken, GroupMember, SchedulingSettings,
+                                   Session, SessionStaff, Unavailability)
+from app.volunteers.eligibility import evaluate, facts_for
+from app.volunteers.models import VolunteerProfile
+
+CHECK_IN_OPENS_MINUTES = 60   # a volunteer may check in from an hour before the shift
+LOOK_AHEAD_DAYS = 28          # the phone lists shifts of the next four weeks
+FEED_PAST_DAYS = 30           # a calendar feed keeps a month of past shifts
+
+
+# --- settings and times ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    children_per_adult: int = DEFAULT_CHILDREN_PER_ADULT
+    max_group_size: int = DEFAULT_MAX_GROUP_SIZE
+    release_cutoff_hours: int = DEFAULT_RELEASE_CUTOFF_HOURS
+
+
+def _settings_from(row: SchedulingSettings | None) -> Settings:
+    if row is None:
+        return Settings()
+    return Settings(row.children_per_adult, row.max_group_size, row.release_cutoff_hours)
+
+
+def settings_of(site_id: int) -> Settings:
+    """The site's ratio and cut-off (the defaults for a site without a row)."""
+    return _settings_from(db.session.get(SchedulingSettings, site_id))
+
+
+def starts_at(session: Session) -> datetime:
+    """When the session starts (aware, Asia/Shanghai)."""
+    return datetime.combine(session.on_date, session.starts_at, tzinfo=LOCAL_TZ)
+
+
+def ends_at(session: Session) -> datetime:
+    return datetime.combine(session.on_date, session.ends_at, tzinfo=LOCAL_TZ)
+
+
+def cutoff_of(session: Session, settings: Settings) -> datetime:
+    """Until when a volunteer may give the shift up and simply reopen it."""
+    return starts_at(session) - timedelta(hours=settings.release_cutoff_hours)
+
+
+def hhmm(session: Session) -> str:
+    return f"{session.starts_at.strftime('%H:%M')}–{session.ends_at.strftime('%H:%M')}"
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- ratio ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Ratio:
+    adults: int
+    children: int
+    ok: bool
+    children_per_adult: int
+    max_group_size: int
+
+    def __iter__(self):  # (adults, children, ok), as ratio_for promises
+        return iter((self.adults, self.children, self.ok))
+
+
+def _ratio(adults: int, children: int, cancelled: bool, settings: Settings) -> Ratio:
+    ok = cancelled or (children <= adults * settings.children_per_adult and children <= settings.max_group_size)
+    return Ratio(adults, children, ok, settings.children_per_adult, settings.max_group_size)
+
+
+def ratios(session_ids) -> dict[int, Ratio]:
+    """Each session's adults (its lead and the volunteers holding a place) against its children
+    (its group's members), judged by the site's threshold: at most ``children_per_adult`` children
+    per adult and at most ``max_group_size`` children. A cancelled session is never below ratio.
+    Four queries whatever the number of sessions."""
+    ids = sorted({int(i) for i in session_ids})
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Session.id, Session.site_id, Session.group_id, Session.lead_id,
+                                     Session.cancelled).where(Session.id.in_(ids))).all()
+    volunteers = dict(db.session.execute(
+        select(SessionStaff.session_id, func.count()).where(
+            SessionStaff.session_id.in_(ids), SessionStaff.role == "volunteer",
+            SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).group_by(SessionStaff.session_id)).all())
+    group_ids = {r.group_id for r in rows}
+    sizes = dict(db.session.execute(select(GroupMember.group_id, func.count()).where(
+        GroupMember.group_id.in_(group_ids)).group_by(GroupMember.group_id)).all()) if group_ids else {}
+    site_ids = {r.site_id for r in rows}
+    settings = {row.site_id: _settings_from(row) for row in db.session.scalars(
+        select(SchedulingSettings).where(SchedulingSettings.site_id.in_(site_ids)))}
+    out = {}
+    for r in rows:
+        adults = (1 if r.lead_id else 0) + volunteers.get(r.id, 0)
+        out[r.id] = _ratio(adults, sizes.get(r.group_id, 0), r.cancelled, settings.get(r.site_id, Settings()))
+    return out
+
+
+def ratio_for(session_ids) -> dict[int, tuple[int, int, bool]]:
+    """For the week grid: ``{session id: (adults, children, ok)}`` in four queries; ``ok`` is False
+    for a session below the site's ratio or above its largest group."""
+    return {sid: tuple(ratio) for sid, ratio in ratios(session_ids).items()}
+
+
+# --- who is busy, unavailable, or not eligible -----------------------------------------------------------
+def _overlapping(site_id: int | None, day: date, start, end, exclude_id: int | None) -> list[Session]:
+    query = (select(Session).options(joinedload(Session.activity))
+             .where(Session.on_date == day, Session.cancelled.is_(False),
+                    Session.starts_at < end, Session.ends_at > start))
+    if exclude_id is not None:
+        query = query.where(Session.id != exclude_id)
+    return list(db.session.scalars(query.order_by(Session.starts_at, Session.id)))
+
+
+def busy_elsewhere(user_ids, session: Session) -> dict[int, str]:
+    """Of ``user_ids``, those already on another session at an overlapping time that day (leading it
+    or holding a place), each with the reason in words: "Already on 书法 at 09:00–10:30." Two
+    queries. Sessions of every site count: a person cannot be in two places at once anywhere."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return {}
+    others = _overlapping(None, session.on_date, session.starts_at, session.ends_at, session.id)
+    if not others:
+        return {}
+    by_id = {s.id: s for s in others}
+    found: dict[int, Session] = {}
+    for other in others:
+        if other.lead_id in user_ids:
+            found.setdefault(other.lead_id, other)
+    for session_id, user_id in db.session.execute(
+            select(SessionStaff.session_id, SessionStaff.user_id).where(
+                SessionStaff.session_id.in_(list(by_id)), SessionStaff.user_id.in_(user_ids),
+                SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).order_by(SessionStaff.id)):
+        found.setdefault(user_id, by_id[session_id])
+    return {user_id: _("Already on %(activity)s at %(time)s.", activity=other.activity.name, time=hhmm(other))
+            for user_id, other in found.items()}
+
+
+def unavailable_on(profile_ids, day: date) -> dict[int, str]:
+    """Of ``profile_ids``, those who marked ``day`` as a day they cannot come, with the reason."""
+    profile_ids = list(set(profile_ids))
+    if not profile_ids:
+        return {}
+    rows = db.session.execute(select(Unavailability.profile_id, Unavailability.reason).where(
+        Unavailability.profile_id.in_(profile_ids), Unavailability.on_date == day)).all()
+    return {pid: unavailable_reason(reason) for pid, reason in rows}
+
+
+def unavailable_reason(reason: str) -> str:
+    if reason:
+        return _("Unavailable that day: %(reason)s", reason=reason)
+    return _("Unavailable that day.")
+
+
+def reasons_against(profiles: list[VolunteerProfile], session: Session, *, facts_day: date | None = None
+                    ) -> dict[int, list[str]]:
+    """Why each volunteer may not serve on ``session``: the eligibility rule's reasons on the
+    session's day, then "unavailable that day", then "already on ... at ...". Empty: may serve.
+    Six queries whatever the number of volunteers."""
+    if not profiles:
+        return {}
+    facts = facts_for(profiles, facts_day or session.on_date)
+    unavailable = unavailable_on([p.id for p in profiles], session.on_date)
+    busy = busy_elsewhere([p.user_id for p in profiles], session)
+    out = {}
+    for profile in profiles:
+        reasons = list(evaluate(profile, session.on_date, facts[profile.id]).reasons)
+        if profile.site_id != session.site_id:
+            reasons.insert(0, _("Not a volunteer of this site."))
+        if profile.id in unavailable:
+            reasons.append(unavailable[profile.id])
+        if profile.user_id in busy:
+            reasons.append(busy[profile.user_id])
+        out[profile.id] = reasons
+    return out
+
+
+# --- the coordinator's roster page ---------------------------------------------------------------------
+@dataclass
+class StaffRow:
+    staff: SessionStaff
+    name: str
+    status: str
+    confirmed: bool
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    hour_entry_id: int | None
+
+
+@dataclass
+class Candidate:
+    profile: VolunteerProfile
+    reasons: list[str]
+    holds_place: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons and not self.holds_place
+
+
+@dataclass
+class LeadChoice:
+    user_id: int
+    name: str
+    busy: str = ""
+
+
+def load_session(session: Session) -> Session:
+    """The session with its activity, group, room and lead loaded (one query)."""
+    return db.session.scalars(select(Session).options(
+        joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room),
+        joinedload(Session.lead)).where(Session.id == session.id)).one()
+
+
+def staff_rows(session: Session) -> list[SessionStaff]:
+    return list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user),
+                                                                joinedload(SessionStaff.profile))
+                                   .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)))
+
+
+def leads_of(site_id: int) -> list[User]:
+    """Who can lead a session: the site's active coordinators (social workers)."""
+    return list(db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        RoleGrant.site_id == site_id, RoleGrant.role == COORDINATOR, User.active.is_(True))
+        .order_by(User.display_name).distinct()))
+
+
+def roster_page(session: Session) -> dict:
+    """Everything the roster page shows, in a fixed number of queries."""
+    session = load_session(session)
+    settings = settings_of(session.site_id)
+    staff = staff_rows(session)
+    holding = {s.user_id for s in staff if s.status in ACTIVE_STAFF_STATUSES}
+    profiles = list(db.session.scalars(select(VolunteerProfile).where(
+        VolunteerProfile.site_id == session.site_id, VolunteerProfile.archived_at.is_(None))
+        .order_by(VolunteerProfile.real_name)))
+    reasons = reasons_against(profiles, session)
+    candidates = [Candidate(p, reasons[p.id], p.user_id in holding) for p in profiles]
+    candidates.sort(key=lambda c: (c.holds_place, bool(c.reasons), c.profile.real_name))
+    leads = leads_of(session.site_id)
+    busy = busy_elsewhere([u.id for u in leads], session)
+    ratio = ratios([session.id])[session.id]
+    volunteers = sum(1 for s in staff if s.role == "volunteer" and s.status in ACTIVE_STAFF_STATUSES)
+    return dict(session=session, settings=settings, staff=staff, candidates=candidates, ratio=ratio,
+                leads=[LeadChoice(u.id, u.display_name, busy.get(u.id, "")) for u in leads],
+                open_places=max(session.volunteers_needed - volunteers, 0), volunteers=volunteers,
+                cutoff=cutoff_of(session, settings))
+
+
+# --- a volunteer's phone ---------------------------------------------------------------------------------
+@dataclass
+class Shift:
+    """A session as a volunteer's list shows it."""
+    session: Session
+    staff: SessionStaff | None = None
+    places: int = 0                       # open places left (open shifts)
+    reasons: list[str] = field(default_factory=list)
+    can_give_up: bool = False
+    after_cutoff: bool = False
+    can_check_in: bool = False
+    can_check_out: bool = False
+
+
+def _sessions_with(query):
+    return query.options(joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room))
+
+
+def _active_counts(session_ids) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    return dict(db.session.execute(select(SessionStaff.session_id, func.count()).where(
+        SessionStaff.session_id.in_(list(session_ids)), SessionStaff.role == "volunteer",
+        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).group_by(SessionStaff.session_id)).all())
+
+
+def _my_reasons(profile: VolunteerProfile, sessions: list[Session], today: date) -> dict[int, list[str]]:
+    """Why ``profile`` may not take each of ``sessions`` (fixed number of queries): the rule's
+    reasons on each session's day (facts known today), unavailable dates, and sessions at the
+    same time that the volunteer already holds."""
+    if not sessions:
+        return {}
+    facts = facts_for([profile], today)[profile.id]
+    days = {s.on_date for s in sessions}
+    unavailable = dict(db.session.execute(select(Unavailability.on_date, Unavailability.reason).where(
+        Unavailability.profile_id == profile.id, Unavailability.on_date.in_(days))).all())
+    mine = list(db.session.scalars(_sessions_with(select(Session)).join(
+        SessionStaff, SessionStaff.session_id == Session.id).where(
+        SessionStaff.user_id == profile.user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
+        Session.on_date.in_(days), Session.cancelled.is_(False))))
+    out = {}
+    for session in sessions:
+        reasons = list(evaluate(profile, session.on_date, facts).reasons)
+        if session.on_date in unavailable:
+            reasons.append(unavailable_reason(unavailable[session.on_date]))
+        for other in mine:
+            if (other.id != session.id and other.on_date == session.on_date
+                    and other.starts_at < session.ends_at and session.starts_at < other.ends_at):
+                reasons.append(_("Already on %(activity)s at %(time)s.", activity=other.activity.name,
+                                 time=hhmm(other)))
+                break
+        out[session.id] = reasons
+    return out
+
+
+def my_shifts(profile: VolunteerProfile, now: datetime | None = None) -> dict:
+    """The volunteer's phone page: upcoming shifts (with what can be done to each), open shifts of
+    the next four weeks to sign up for, swap offers to take, unavailable dates, the calendar link."""
+    now = now or local_now()
+    today = now.date()
+    until = today + timedelta(days=LOOK_AHEAD_DAYS)
+    settings = settings_of(profile.site_id)
+    rows = list(db.session.scalars(
+        select(SessionStaff).options(joinedload(SessionStaff.session).joinedload(Session.activity),
+                                     joinedload(SessionStaff.session).joinedload(Session.group),
+                                     joinedload(SessionStaff.session).joinedload(Session.room))
+        .join(Session, SessionStaff.session_id == Session.id)
+        .where(SessionStaff.user_id == profile.user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
+               Session.on_date >= today - timedelta(days=1))
+        .order_by(Session.on_date, Session.starts_at, Session.id)))
+    upcoming = []
+    for row in rows:
+        session = row.session
+        checked_in = row.checked_in_at is not None
+        if session.cancelled or (ends_at(session) < now and (not checked_in or row.checked_out_at is not None)):
+            continue
+        upcoming.append(Shift(
+            session, row,
+            can_give_up=not checked_in and now < starts_at(session) and row.status != "swap_offered",
+            after_cutoff=now >= cutoff_of(session, settings),
+            can_check_in=not checked_in and session.on_date == today
+            and now >= starts_at(session) - timedelta(minutes=CHECK_IN_OPENS_MINUTES),
+            can_check_out=checked_in and row.checked_out_at is None))
+    held = {s.session.id for s in upcoming}
+
+    candidates = list(db.session.scalars(_sessions_with(select(Session)).where(
+        Session.site_id == profile.site_id, Session.cancelled.is_(False), Session.on_date >= today,
+        Session.on_date <= until, Session.volunteers_needed > 0).order_by(Session.on_date, Session.starts_at)))
+    candidates = [s for s in candidates if starts_at(s) > now and s.id not in held]
+    counts = _active_counts([s.id for s in candidates])
+    open_sessions = [s for s in candidates if s.volunteers_needed > counts.get(s.id, 0)]
+
+    offers = list(db.session.scalars(
+        select(SessionStaff).options(joinedload(SessionStaff.session).joinedload(Session.activity),
+                                     joinedload(SessionStaff.session).joinedload(Session.group),
+                                     joinedload(SessionStaff.session).joinedload(Session.room))
+        .join(Session, SessionStaff.session_id == Session.id)
+        .where(Session.site_id == profile.site_id, SessionStaff.status == "swap_offered",
+               SessionStaff.user_id != profile.user_id, Session.cancelled.is_(False),
+               Session.on_date >= today, Session.on_date <= until)
+        .order_by(Session.on_date, Session.starts_at, SessionStaff.id)))
+    offers = [o for o in offers if starts_at(o.session) > now and o.session_id not in held]
+
+    reasons = _my_reasons(profile, open_sessions + [o.session for o in offers], today)
+    unavailable = list(db.session.scalars(select(Unavailability).where(
+        Unavailability.profile_id == profile.id, Unavailability.on_date >= today).order_by(Unavailability.on_date)))
+    return dict(profile=profile, settings=settings, now=now, today=today, upcoming=upcoming,
+                open_shifts=[Shift(s, places=s.volunteers_needed - counts.get(s.id, 0), reasons=reasons[s.id])
+                             for s in open_sessions],
+                swap_offers=[Shift(o.session, o, reasons=reasons[o.session_id]) for o in offers],
+                unavailable=unavailable, calendar=active_token(profile.user_id))
+
+
+def active_token(user_id: int) -> CalendarToken | None:
+    return db.session.scalar(select(CalendarToken).where(
+        CalendarToken.user_id == user_id, CalendarToken.revoked_at.is_(None)).order_by(CalendarToken.id.desc()))
+
+
+# --- the coordinator's lists ---------------------------------------------------------------------------
+@dataclass
+class Uncovered:
+    session: Session
+    needed: int
+    covered: int      # volunteers rostered or confirmed
+    offered: int      # places offered for a swap that nobody has taken yet
+
+    @property
+    def missing(self) -> int:
+        return max(self.needed - self.covered, 0)
+
+
+def uncovered_shifts(season, start: date, end: date) -> list[Uncovered]:
+    """Sessions of ``season`` from ``start`` to ``end`` (not cancelled) that need more volunteers
+    than are rostered or confirmed: places never filled, given up, or offered for a swap that nobody
+    has taken. Two queries."""
+    sessions = list(db.session.scalars(_sessions_with(select(Session)).where(
+        Session.season_id == season.id, Session.cancelled.is_(False), Session.on_date >= start,
+        Session.on_date <= end, Session.volunteers_needed > 0).order_by(Session.on_date, Session.starts_at)))
+    if not sessions:
+        return []
+    counts: dict[int, dict[str, int]] = {}
+    for session_id, status, n in db.session.execute(
+            select(SessionStaff.session_id, SessionStaff.status, func.count()).where(
+                SessionStaff.session_id.in_([s.id for s in sessions]), SessionStaff.role == "volunteer",
+                SessionStaff.status.in_(ACTIVE_STAFF_STATUSES))
+            .group_by(SessionStaff.session_id, SessionStaff.status)):
+        counts.setdefault(session_id, {})[status] = n
+    out = []
+    for session in sessions:
+        c = counts.get(session.id, {})
+        covered = c.get("rostered", 0) + c.get("confirmed", 0)
+        if covered < session.volunteers_needed:
+            out.append(Uncovered(session, session.volunteers_needed, covered, c.get("swap_offered", 0)))
+    return out
+
+
+def _staff_with_session(*where, order=None):
+    return list(db.session.scalars(
+        select(SessionStaff).options(joinedload(SessionStaff.user), joinedload(SessionStaff.profile),
+                                     joinedload(SessionStaff.session).joinedload(Session.activity),
+                                     joinedload(SessionStaff.session).joinedload(Session.group),
+                                     joinedload(SessionStaff.session).joinedload(Session.room))
+        .join(Session, SessionStaff.session_id == Session.id).where(*where)
+        .order_by(Session.on_date, Session.starts_at, SessionStaff.id)))
+
+
+def unconfirmed(season, start: date, end: date) -> list[SessionStaff]:
+    """Volunteers rostered on the season's sessions from ``start`` to ``end`` who have not confirmed."""
+    return _staff_with_session(Session.season_id == season.id, Session.cancelled.is_(False),
+                               Session.on_date >= start, Session.on_date <= end,
+                               SessionStaff.status == "rostered", SessionStaff.role == "volunteer")
+
+
+def not_checked_out(site_id: int, day: date) -> list[SessionStaff]:
+    """Who checked in on ``day`` (a session of the site) and never checked out."""
+    return _staff_with_session(Session.site_id == site_id, Session.on_date == day,
+                               SessionStaff.checked_in_at.is_not(None), SessionStaff.checked_out_at.is_(None))
+
+
+def shifts_overview(season, start: date, end: date, today: date) -> dict:
+    return dict(season=season, start=start, end=end, uncovered=uncovered_shifts(season, start, end),
+                unconfirmed=unconfirmed(season, start, end), yesterday=today - timedelta(days=1),
+                not_checked_out=not_checked_out(season.site_id, today - timedelta(days=1)))
+
+
+# --- calendar feeds --------------------------------------------------------------------------------------
+def token_from(raw: str) -> CalendarToken | None:
+    """The live token for a raw token from a URL (None when unknown or revoked)."""
+    if not raw or len(raw) > 100:
+        return None
+    return db.session.scalar(select(CalendarToken).where(CalendarToken.token_hash == token_hash(raw),
+                                                         CalendarToken.revoked_at.is_(None)))
+
+
+def volunteer_feed(user_id: int, today: date) -> list[SessionStaff]:
+    """The shifts a volunteer holds, from a month ago on (not cancelled)."""
+    return _staff_with_session(SessionStaff.user_id == user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
+                               Session.on_date >= today - timedelta(days=FEED_PAST_DAYS))
