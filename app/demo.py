@@ -92,4 +92,7 @@ def seed() -> Site:
     from app.scheduling.demo import seed_schedule
 
     seed_schedule(site, season)
+    from app.scheduling.staff_demo import seed_staff
+
+    seed_staff(site, season)
     return site

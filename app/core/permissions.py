@@ -282,11 +282,13 @@ def nav_items() -> list[dict]:
 
     items = [
         ("main.dashboard", _l("Home"), ("main",)),
-        ("sites.site_list", _l("Sites"), ("sites", "resources", "children", "volunteers")),
+        ("sites.site_list", _l("Sites"), ("sites", "resources", "children", "volunteers", "scheduling", "daily",
+                                          "health")),
         ("admin.users", _l("Accounts"), ("admin",)),
         ("volunteers.index", _l("Volunteers"), ("volunteers",)),
         ("volunteers.me", _l("My volunteering"), ("volunteers.home", "volunteers.hours", "volunteers.totals",
                                                   "volunteers.change_entry", "volunteers.certificate_pdf")),
+        ("scheduling.my_shifts", _l("My shifts"), ("scheduling.my_shifts",)),
         ("children.index", _l("Children"), ("children",)),
         ("admin.audit_trail", _l("Audit trail"), ()),
     ]

@@ -37,7 +37,7 @@ def test_create_a_session_from_the_week_grid(page, browser_login, plan):
     form.locator("input[name=starts_at]").fill("15:00")
     form.locator("input[name=ends_at]").fill("16:00")
     form.locator("button.primary").click()
-    expect(form.locator("p.error")).to_contain_text("一楼活动室")
+    expect(form.locator(".error")).to_contain_text("一楼活动室")
     expect(cell.locator(".slot")).to_have_count(1)
 
 

@@ -12,7 +12,7 @@ from app.scheduling.models import Session
 from tests import factories
 from tests.http import HttpClient, race
 
-ERROR_RE = re.compile(r'<p class="error[^"]*" role="alert">(.*?)</p>', re.S)
+ERROR_RE = re.compile(r'class="error[^"]*"[^>]*>(?:<p>)?(.*?)</p>', re.S)
 
 
 def _count(db) -> int:
