@@ -256,7 +256,7 @@ def test_a_volunteer_sees_their_few_destinations_on_the_bar_itself(phone_page, m
     page.wait_for_url(f"**/volunteers/{profile.id}")
     expect(page.get_by_test_id("nav-menu")).to_have_count(0)
     row = page.get_by_test_id("nav-row").locator("a")
-    expect(row).to_have_text(["首页", "我的志愿服务"])
+    expect(row).to_have_text(["首页", "我的志愿服务", "我的班次"])
     assert _on_screen(row) == []
     expect(page.get_by_test_id("nav-row").locator("a[aria-current]")).to_have_text("我的志愿服务")
     check_page(page, "volunteer-home")
