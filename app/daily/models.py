@@ -246,3 +246,44 @@ class HomeworkProgress(db.Model):
 
     plan: Mapped[HomeworkPlan] = relationship(back_populates="entries")
     recorded_by: Mapped["User | None"] = relationship(lazy="raise_on_sql")  # noqa: F821
+
+
+ATTENDANCE_MARKS = ("present", "late", "excused", "absent")
+
+
+class SessionAttendance(db.Model):
+    """A child's mark on a session's roster (the latest wins, one row per session and child); every
+    mark as it was made is kept in ``AttendanceChange`` (inserted only)."""
+    __tablename__ = "session_attendance"
+    __table_args__ = (
+        UniqueConstraint("session_id", "child_id"),
+        CheckConstraint(f"status IN ({_in(ATTENDANCE_MARKS)})", name="status_known"),
+        Index("ix_session_attendance_child_id_status", "child_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    child: Mapped["Child"] = relationship()  # noqa: F821
+
+
+class AttendanceChange(db.Model):
+    """One attendance mark as it was made (inserted only): the status, by whom, when."""
+    __tablename__ = "attendance_changes"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(ATTENDANCE_MARKS)})", name="status_known"),
+        Index("ix_attendance_changes_session_id_child_id", "session_id", "child_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
