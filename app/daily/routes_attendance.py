@@ -75,7 +75,7 @@ def _row_answer(session: Session, child: Child, *, form: MarkForm, notice: str |
     row = queries.roster_row(session, child, full_names=full) if child.id in members else None
     return render("daily/_attendance_row_answer.html", "daily/_attendance_row_answer.html", status=status,
                   session_=session, row=row, child=child, full_names=full, mark_labels=ATTENDANCE_MARK_LABELS,
-                  counts=queries.counts(session, len(members)), notice=notice, errors=errors)
+                  counts=queries.counts(session, len(members)), row_notice=notice, errors=errors)
 
 
 @bp.route("/sessions/<int:occurrence_id>/attendance/<int:child_id>", methods=["POST"])
