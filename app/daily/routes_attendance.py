@@ -13,6 +13,7 @@ from flask_login import current_user
 from app.children.models import Child
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import ATTENDANCE_TAKE, SITE_MANAGE, can, requires, url_if_allowed
+from app.core.timeutil import local_today
 from app.core.views import save
 from app.daily import attendance_queries as queries
 from app.daily import attendance_services as services
@@ -34,6 +35,7 @@ def _page_context(session: Session) -> dict:
     session = queries.load_session(session.id)
     full = _full_names(session)
     return dict(session_=session, site_id=session.site_id, full_names=full, mark_labels=ATTENDANCE_MARK_LABELS,
+                not_yet=session.on_date > local_today(),
                 back_url=url_if_allowed("scheduling.session_detail", occurrence_id=session)
                 or url_if_allowed("scheduling.my_shifts"),
                 history_url=url_for("daily.attendance_history", occurrence_id=session.id),
