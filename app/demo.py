@@ -95,4 +95,7 @@ def seed() -> Site:
     from app.scheduling.staff_demo import seed_staff
 
     seed_staff(site, season)
+    from app.daily.attendance_demo import seed_attendance  # after the sessions and their staff exist
+
+    seed_attendance(site, season)
     return site

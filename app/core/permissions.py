@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Callable
 
-from flask import abort, current_app, g, request, url_for
+from flask import abort, current_app, g, has_app_context, request, url_for
 from flask_login import current_user
-from sqlalchemy import false, true
+from sqlalchemy import event, false, select, true
+from sqlalchemy.orm import Session as OrmSession
 
 from app.extensions import db, login_manager
 
@@ -50,6 +51,7 @@ VOLUNTEER_SELF = "volunteer.self"  # a user who volunteers on some site (their o
 VOLUNTEER_HERE = "volunteer.here"  # a volunteer of the object's site (open shifts, swap offers)
 COORDINATE = "coordinate"        # admin, or coordinator on at least one site (children's records)
 MEALS_VIEW = "meals.view"        # admin, or coordinator/auditor/guardian of the object's site (menus, no names)
+ATTENDANCE_TAKE = "attendance.take"  # admin, coordinator of the site, or a volunteer rostered on that session
 
 # Which roles on a site give a site-level need there (administrators have every need everywhere).
 SITE_NEED_ROLES: dict[str, frozenset[str]] = {
@@ -91,7 +93,38 @@ RULES: dict[str, Callable[[Any, Access], bool]] = {
     VOLUNTEER_HERE: lambda user, access: _has_site_need(user, VOLUNTEER_SELF, access.site_id),
     COORDINATE: lambda user, access: user.is_admin or bool(user.site_ids(SITE_NEED_ROLES[SITE_MANAGE])),
     MEALS_VIEW: lambda user, access: user.is_admin or _has_site_need(user, MEALS_VIEW, access.site_id),
+    ATTENDANCE_TAKE: lambda user, access: user.is_admin or _has_site_need(user, SITE_MANAGE, access.site_id)
+    or _rostered_on(user, access),
 }
+
+
+# --- a volunteer rostered on a session (ATTENDANCE_TAKE) ------------------------------------------------
+ROSTER_HOLDING_STATUSES = ("rostered", "confirmed")  # released or offered away: no longer theirs to take
+
+
+def _rostered_on(user, access: Access) -> bool:
+    """A volunteer of the session's site holding a place on it (rostered or confirmed). The user's
+    places are read once per request (a list of shifts asks for each), and read again after a flush."""
+    session = access.objects.get("occurrence")
+    if session is None or VOLUNTEER not in _roles_on(user, access.site_id):
+        return False
+    key = ("rostered_session_ids", user.id)
+    held = g.get("_access_cache", {}).get(key)
+    if held is None:
+        from app.scheduling.models import SessionStaff
+
+        held = set(db.session.scalars(select(SessionStaff.session_id).where(
+            SessionStaff.user_id == user.id, SessionStaff.status.in_(ROSTER_HOLDING_STATUSES))))
+        if "_access_cache" not in g:
+            g._access_cache = {}
+        g._access_cache[key] = held
+    return session.id in held
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _forget_cached_access(session, flush_context) -> None:
+    if has_app_context():
+        g.pop("_access_cache", None)
 
 
 # --- loaders: URL parameter -> object -> site ---------------------------------------------------

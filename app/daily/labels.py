@@ -30,6 +30,12 @@ CHANGE_KIND_LABELS = {
     "excuse": _l("Excused absence"),
     "paper": _l("From the paper sheet"),
 }
+ATTENDANCE_MARK_LABELS = {
+    "present": _l("Present"),
+    "late": _l("Late"),
+    "excused": _l("Excused"),
+    "absent": _l("Absent"),
+}
 
 from app.core.audit import register_events  # noqa: E402
 

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event
 from app.core.args import arg_date
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import (PUBLIC, SITE_MANAGE, SITE_VIEW, VOLUNTEER_HERE, VOLUNTEER_OWN, VOLUNTEER_SELF,
-                                  can, requires)
+                                  can, requires, url_if_allowed)
 from app.core.timeutil import LOCAL_TZ, local_today
 from app.core.views import save
 from app.scheduling import bp
@@ -158,9 +158,13 @@ def _my_page(unavailable_form=None, calendar_url: str | None = None, status: int
     profile = profile_for_user(current_user)
     if profile is None:
         return render("volunteers/no_profile.html", status=404)
+    data = queries.my_shifts(profile)
+    # the roster of a shift's children, from its day on (attendance cannot be taken before)
+    attendance_urls = {shift.session.id: url_if_allowed("daily.attendance", occurrence_id=shift.session)
+                       for shift in data["upcoming"] if shift.session.on_date <= local_today()}
     return render("scheduling/staff/my_shifts.html", status=status, calendar_url=calendar_url,
                   unavailable_form=unavailable_form or UnavailableForm(formdata=None),
-                  unmark_form=UnmarkForm(formdata=None), **queries.my_shifts(profile))
+                  unmark_form=UnmarkForm(formdata=None), attendance_urls=attendance_urls, **data)
 
 
 def _my_profile():

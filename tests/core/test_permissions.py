@@ -29,6 +29,8 @@ ALLOWED = {
     "coordinate": {"admin", "coordinator", "other_coordinator"},
     # menus without children's names: the site's staff and its guardians
     "meals.view": {"admin", "coordinator", "auditor", "guardian"},
+    # a session's attendance: the site's coordinators, and the "volunteer" user rostered on the session
+    "attendance.take": {"admin", "coordinator", "volunteer"},
 }
 
 # The audit trail moves from the children area to admin (same URL /audit, same need): exactly one
@@ -86,6 +88,10 @@ EXPECTED_NEED = {
     "daily.alert_resolve": "site.manage",
     "daily.alerts": "site.view",
     "daily.arrive": "site.manage",
+    "daily.attendance": "attendance.take",
+    "daily.attendance_all_present": "attendance.take",
+    "daily.attendance_history": "attendance.take",
+    "daily.attendance_mark": "attendance.take",
     "daily.child_homework": "site.view",
     "daily.depart": "site.manage",
     "daily.excuse": "site.manage",
