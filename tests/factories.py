@@ -228,3 +228,15 @@ def enrolment(child, season: Season, status: str = "enrolled", **kw):
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+# --- attendance on sessions (issue 11) -----------------------------------------------------------
+def attendance(occurrence, child, status: str = "present", *, by=None, note: str = ""):
+    """A child's latest mark on a session's roster (a ``SessionAttendance`` row, no history)."""
+    from app.daily.models import SessionAttendance
+
+    obj = SessionAttendance(session_id=occurrence.id, child_id=child.id, status=status, note=note,
+                            marked_by_id=by.id if by else None)
+    db.session.add(obj)
+    db.session.commit()
+    return obj

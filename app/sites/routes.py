@@ -78,4 +78,6 @@ def overview(site: Site):
 @requires(SITE_VIEW)
 def season_overview(season: Season):
     """A season's page, where a coordinator starts: its numbers and everything that belongs to it."""
-    return render("sites/season.html", **queries.season_hub(season))
+    from app.daily.outcome_queries import season_outcomes  # the outcomes panel (issue 11)
+
+    return render("sites/season.html", **queries.season_hub(season), outcomes=season_outcomes(season))
