@@ -12,6 +12,8 @@ BENCHES = [
     ["bench/bench_children.py", "--write"],
     ["bench/bench_volunteers.py", "--write"],
     ["bench/bench_concurrency.py", "--write"],
+    ["bench/bench_schedule.py", "--write"],
+    ["bench/bench_schedule_concurrency.py", "--write"],
 ]
 
 

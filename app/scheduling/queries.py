@@ -15,6 +15,7 @@ from app.core.permissions import COORDINATOR
 from app.extensions import db
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, Activity, Group, GroupMember, Schedule,
                                    SchedulingSettings, Session, SessionStaff)
+from app.scheduling.staff_queries import ratio_for
 from app.sites.models import Room, Season, ThemeWeek
 
 DEFAULTS = dict(children_per_adult=10, max_group_size=40, release_cutoff_hours=24)
@@ -106,18 +107,21 @@ class Row:
 
 @dataclass
 class SessionInfo:
-    """A session as the week shows it: the session, its group's size, the people on it."""
+    """A session as the week shows it: the session, its group's size, the volunteers holding a place
+    (rostered, confirmed, offered for a swap) and whether its staffing is within the site's threshold
+    (``staff_queries.ratio_for``: the ratio and the largest group, as the staffing page judges it)."""
     session: Session
     children: int = 0
-    staff: int = 0            # volunteers holding a place (rostered, confirmed, offered for a swap)
-    staff_names: list = field(default_factory=list)
+    staff: int = 0
+    ratio_ok: bool = True
 
     @property
     def adults(self) -> int:
         return self.staff + (1 if self.session.lead_id else 0)
 
-    def below_ratio(self, children_per_adult: int) -> bool:
-        return not self.session.cancelled and self.children > self.adults * children_per_adult
+    @property
+    def below_ratio(self) -> bool:
+        return not self.ratio_ok
 
 
 def _sessions_between(where, first: date, last: date) -> list[Session]:
@@ -129,20 +133,14 @@ def _sessions_between(where, first: date, last: date) -> list[Session]:
 
 
 def _infos(sessions: list[Session]) -> list[SessionInfo]:
-    """Each session with its group's size and its staff (two queries, whatever the count)."""
-    ids = [s.id for s in sessions]
-    group_ids = {s.group_id for s in sessions}
-    sizes = dict(db.session.execute(select(GroupMember.group_id, func.count()).where(
-        GroupMember.group_id.in_(group_ids)).group_by(GroupMember.group_id)).all()) if group_ids else {}
-    staff: dict[int, list[str]] = {}
-    if ids:
-        for session_id, name in db.session.execute(
-                select(SessionStaff.session_id, User.display_name).join(User, SessionStaff.user_id == User.id)
-                .where(SessionStaff.session_id.in_(ids), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
-                       SessionStaff.role == "volunteer").order_by(SessionStaff.id)):
-            staff.setdefault(session_id, []).append(name)
-    return [SessionInfo(s, sizes.get(s.group_id, 0), len(staff.get(s.id, [])), staff.get(s.id, []))
-            for s in sessions]
+    """Each session with its group's size, its staff and its ratio (``ratio_for``: four queries,
+    whatever the count)."""
+    ratio = ratio_for([s.id for s in sessions])
+    out = []
+    for s in sessions:
+        adults, children, ok = ratio[s.id]
+        out.append(SessionInfo(s, children, adults - (1 if s.lead_id else 0), ok))
+    return out
 
 
 def week(season: Season, week_start: date, by: str = "room", days: int = 7, person_id: int | None = None) -> dict:
@@ -177,7 +175,7 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
             if key in by_key:
                 by_key[key].cells[info.session.on_date].append(info)
     settings = settings_for(season.site_id)
-    below = sum(1 for i in infos if i.below_ratio(settings["children_per_adult"]))
+    below = sum(1 for i in infos if i.below_ratio)
     return dict(season=season, dates=dates, rows=rows, by=by, week_start=week_start, settings=settings,
                 below_ratio=below, count=sum(1 for i in infos if not i.session.cancelled),
                 previous=week_start - timedelta(days=7), next=week_start + timedelta(days=7))

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.scheduling import queries
-from app.scheduling.models import GroupMember, Session, SessionStaff
+from app.scheduling.models import GroupMember, SchedulingSettings, Session, SessionStaff
 from tests import factories
 from tests.scheduling.helpers import MONDAY, activity, group, schedule
 
@@ -53,10 +53,33 @@ def test_sessions_below_the_ratio_are_highlighted(db, client, login, plan):
     assert queries.settings_for(plan.season.site_id)["children_per_adult"] == 2
 
 
+def test_a_group_above_the_largest_group_size_is_flagged_in_the_week_and_on_the_session(db, client, login, plan):
+    """The week grid judges a session as its staffing page does (staff_queries.ratio_for): a lead
+    for three children is within 1 adult per 10, but not when the site allows groups of two."""
+    made = schedule(db, plan.season, plan.activity, plan.group, plan.room, plan.coordinator, lead=plan.coordinator)
+    first = db.session.scalars(select(Session).where(Session.schedule_id == made.id).order_by(Session.on_date)).first()
+    db.session.add(SchedulingSettings(site_id=plan.season.site_id, children_per_adult=10, max_group_size=2,
+                                      release_cutoff_hours=24))
+    db.session.commit()
+    login(client, plan.coordinator)
+    client.post("/auth/language", data={"locale": "en"})
+    html = _week(client, plan.season)
+    assert "5 below the ratio of 1 adult per 10 children" in html
+    assert html.count('class="slot track-tutoring below') == 5
+    session_html = client.get(f"/sessions/{first.id}").get_data(as_text=True)
+    assert "below the ratio of 1 adult per 10 children" in session_html
+    staffing = client.get(f"/sessions/{first.id}/staff").get_data(as_text=True)
+    assert "below ratio" in staffing
+
+
 def test_the_week_grid_query_count_does_not_grow_with_sessions(db, client, login, plan, count_queries):
     login(client, plan.coordinator)
     url = f"/seasons/{plan.season.id}/week?start={MONDAY.isoformat()}"
     schedule(db, plan.season, plan.activity, plan.group, plan.room, plan.coordinator, lead=plan.coordinator)
+    # groups of at most two: the first group's sessions (three children) are flagged, the others not
+    db.session.add(SchedulingSettings(site_id=plan.season.site_id, children_per_adult=10, max_group_size=2,
+                                      release_cutoff_hours=24))
+    db.session.commit()
     client.get(url)
     with count_queries() as few:
         client.get(url)
@@ -71,6 +94,7 @@ def test_the_week_grid_query_count_does_not_grow_with_sessions(db, client, login
     with count_queries() as many:
         html = client.get(url).get_data(as_text=True)
     assert html.count('data-testid="session-') == 35
+    assert html.count(' below"') == 5  # the flag, judged per session, costs no query per session
     assert many.count == few.count, (few.count, many.count)
 
 
