@@ -15,9 +15,10 @@ from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import NoResultFound
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.auth.models import User
 from app.children.models import (AuditEntry, Child, Consent, Enrolment, ErasureRecord, Guardian,
                                  ImportBatch, PickupPerson)
 from app.children.names import search_key
@@ -203,7 +204,8 @@ def child_record(child_id: int) -> Child:
             ("guardians", select(Guardian).where(Guardian.child_id == child_id).order_by(Guardian.id)),
             ("pickups", select(PickupPerson).where(PickupPerson.child_id == child_id).order_by(PickupPerson.id)),
             ("consents", select(Consent).where(Consent.child_id == child_id)
-             .options(selectinload(Consent.recorded_by)).order_by(Consent.consented_at)),
+             # who recorded it: the name only, so not their grants (read if ever asked for)
+             .options(selectinload(Consent.recorded_by).lazyload(User.grants)).order_by(Consent.consented_at)),
             ("enrolments", select(Enrolment).where(Enrolment.child_id == child_id)
              .options(joinedload(Enrolment.season)).order_by(Enrolment.applied_at))):
         rows = list(db.session.scalars(query).unique())
@@ -225,9 +227,14 @@ def has_consent(child: Child) -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Consent).where(Consent.child_id == child.id)))
 
 
-def seasons_of_site(site_id: int) -> list[Season]:
-    return list(db.session.scalars(select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None))
-                                   .order_by(Season.start_date.desc())))
+def seasons_of_site(site_id: int, *, with_site: bool = False) -> list[Season]:
+    """The site's seasons (not archived), newest first; ``with_site``: the site joined in, for a page
+    that shows it and has not loaded it yet (``child.site`` is then answered from the identity map
+    instead of its own SELECT; a site without seasons is read by that SELECT as before)."""
+    query = select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None))
+    if with_site:
+        query = query.options(joinedload(Season.site))
+    return list(db.session.scalars(query.order_by(Season.start_date.desc())))
 
 
 def likely_duplicates(site_id: int, name: str, birth_date: date | None, phones: list[str],

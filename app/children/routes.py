@@ -197,7 +197,7 @@ def _detail_page(child: Child, enrol_form: EnrolForm | None = None, status: int 
     """The child's page; after a refused enrolment with the form and its message on the season."""
     child = queries.child_record(child.id)
     audit.record_read("child.viewed", by=current_user, children=[child])
-    all_seasons = queries.seasons_of_site(child.site_id)
+    all_seasons = queries.seasons_of_site(child.site_id, with_site=True)
     seasons = queries.open_seasons(child, all_seasons)
     if enrol_form is None:
         enrol_form = EnrolForm(formdata=None, seasons=seasons, data=_season_default(all_seasons, seasons))
