@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import NoResultFound
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User

@@ -9,7 +9,6 @@ from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.auth.models import RoleGrant
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.core.pinyin import by_pinyin, pinyin_key
 from app.extensions import db
