@@ -13,6 +13,7 @@ from flask import g, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.children import bp, exports, importer, queries, services
 from app.children.forms import (ChildForm, ConsentForm, EnrolForm, EraseForm, GuardianForm, ImportForm,
@@ -24,7 +25,7 @@ from app.children.notice import current_notice_text
 from app.core import audit, crud
 from app.core.args import KEY_MAX, arg_int
 from app.core.htmx import redirect_after_post, render
-from app.core.pagination import ListPage, paginate
+from app.core.pagination import ListPage, paginate, paginate_rows
 from app.core.permissions import COORDINATE, SITE_MANAGE, register_loader, requires
 from app.core.timeutil import local_today, utcnow
 from app.core.views import save
@@ -41,7 +42,13 @@ register_loader("import_batch_id", ImportBatch, lambda batch: batch.site_id)
 
 @bp.app_context_processor
 def _labels():
-    return dict(sex_labels=SEX_LABELS, grade_labels=GRADE_LABELS, status_labels=STATUS_LABELS)
+    return dict(sex_labels=SEX_LABELS, grade_labels=GRADE_LABELS, status_labels=STATUS_LABELS, texts=_texts)
+
+
+def _texts(labels: dict) -> dict:
+    """``labels`` (lazy strings) translated once, for a table that shows one in every row: each as it
+    renders in a template (a lazy string's ``__html__`` is its text, unescaped)."""
+    return {key: Markup(str(label)) for key, label in labels.items()}
 
 
 def _child_context(child):
@@ -131,7 +138,7 @@ def child_list(site: Site):
 @requires(SITE_MANAGE)
 def roster(season: Season):
     filters = queries.Filters.from_request()
-    items = paginate(queries.roster(season, filters))
+    items = paginate_rows(queries.roster(season, filters), queries.roster_row)
     url = url_for("children.roster", season_id=season.id)
     counts = queries.status_counts(season)
     audit.record_read("roster.viewed", by=current_user, children=[e.child for e in items.items],
@@ -190,7 +197,7 @@ def _detail_page(child: Child, enrol_form: EnrolForm | None = None, status: int 
     """The child's page; after a refused enrolment with the form and its message on the season."""
     child = queries.child_record(child.id)
     audit.record_read("child.viewed", by=current_user, children=[child])
-    all_seasons = queries.seasons_of_site(child.site_id)
+    all_seasons = queries.seasons_of_site(child.site_id, with_site=True)
     seasons = queries.open_seasons(child, all_seasons)
     if enrol_form is None:
         enrol_form = EnrolForm(formdata=None, seasons=seasons, data=_season_default(all_seasons, seasons))
