@@ -326,7 +326,24 @@ def nav_items() -> list[dict]:
         current = holders[-1] if holders else None
     if current is not None:
         current["current"] = True
+    badge = _open_alerts_badge(user)
+    if badge:
+        for item, endpoint in zip(out, allowed):
+            if endpoint == "main.dashboard":  # a coordinator's home is the day at their site
+                item["badge"] = badge
     return out
+
+
+def _open_alerts_badge(user) -> int:
+    """The unresolved alerts of the sites a coordinator coordinates (the badge beside 首页, which is
+    their today page): one query per request, and none for anyone who coordinates nothing."""
+    if not (user and user.is_authenticated) or user.is_admin or not user.site_ids(SITE_NEED_ROLES[SITE_MANAGE]):
+        return 0
+    if "open_alerts_badge" not in g:
+        from app.daily.queries import open_alert_count
+
+        g.open_alerts_badge = open_alert_count(user, SITE_MANAGE)
+    return g.open_alerts_badge
 
 
 _NAV_ALLOWED: dict[tuple, list[str]] = {}

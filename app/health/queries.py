@@ -1,7 +1,7 @@
 """Reads for health and meals: a fixed number of queries per page, whatever the enrolment.
 
 Two functions are meant for other areas: ``expected_children(site, day)`` (who is expected to eat on
-a day; daily operations replaces its body with attendance and sessions) and ``allergy_conflicts(site,
+a day: ``app.daily.queries.expected_children``, the one rule) and ``allergy_conflicts(site,
 day)`` (which expected children meet an allergen on that day's menu: the today page and the meal
 session roster show it)."""
 from __future__ import annotations
@@ -89,10 +89,10 @@ def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
-    """The children expected on ``day`` at ``site``: for now, those enrolled in the site's season
-    covering the day. Daily operations replaces this with attendance (one function, one place)."""
-    seasons = select(Season.id).where(Season.site_id == site.id, Season.start_date <= day, Season.end_date >= day)
-    return list(db.session.scalars(_enrolled(seasons).order_by(Child.name_pinyin, Child.id)))
+    """The children expected on ``day`` at ``site``: the programme's day decides (one rule, one place)."""
+    from app.daily.queries import expected_children as expected
+
+    return expected(site, day)
 
 
 def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
@@ -109,13 +109,16 @@ def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[
     return {day: nutrition.conflicts(children, pairs, std) for day, pairs in by_day.items()}
 
 
-def allergy_conflicts(site: Site, day: date) -> list[nutrition.Conflict]:
+def allergy_conflicts(site: Site, day: date, children=None) -> list[nutrition.Conflict]:
     """Expected children of ``day`` whose allergies meet an ingredient of that day's menu, each
-    with the dish and the allergen (three queries)."""
+    with the dish and the allergen (four queries; ``children``: the expected children when the caller
+    has them already)."""
     dishes = _dishes(site.id, day, day)
     if not dishes:
         return []
-    return _conflicts_by_day(expected_children(site, day), dishes, standards()).get(day, [])
+    if children is None:
+        children = expected_children(site, day)
+    return _conflicts_by_day(children, dishes, standards()).get(day, [])
 
 
 # --- the week of menus -------------------------------------------------------------------------------
