@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from flask import abort, current_app, g, request, url_for
 from flask_login import current_user
-from sqlalchemy import false, true
+from sqlalchemy import false, select, true
 
 from app.extensions import db, login_manager
 
@@ -50,6 +50,9 @@ VOLUNTEER_SELF = "volunteer.self"  # a user who volunteers on some site (their o
 VOLUNTEER_HERE = "volunteer.here"  # a volunteer of the object's site (open shifts, swap offers)
 COORDINATE = "coordinate"        # admin, or coordinator on at least one site (children's records)
 MEALS_VIEW = "meals.view"        # admin, or coordinator/auditor/guardian of the object's site (menus, no names)
+SESSION_ALLERGIES = "session.allergies"  # admin, coordinator of the site, or a volunteer rostered on the session
+GUARDIAN_SELF = "guardian.self"  # a user who is a guardian on some site (their own children's page)
+OWN_CHILD = "guardian.own_child"  # a guardian of the child's site whose phone is one of the child's guardians'
 
 # Which roles on a site give a site-level need there (administrators have every need everywhere).
 SITE_NEED_ROLES: dict[str, frozenset[str]] = {
@@ -78,6 +81,31 @@ def _has_site_need(user, need: str, site_id: int | None) -> bool:
     return bool(_roles_on(user, site_id) & SITE_NEED_ROLES[need])
 
 
+def _rostered_on_session(user, access: Access) -> bool:
+    """A volunteer of the site holding a place on the loaded session (rostered, confirmed, or offered
+    for a swap and not yet taken: released places give nothing)."""
+    occurrence = access.objects.get("occurrence")
+    if occurrence is None or not _has_site_need(user, VOLUNTEER_SELF, access.site_id):
+        return False
+    from app.scheduling.models import ACTIVE_STAFF_STATUSES, SessionStaff
+
+    return db.session.scalar(select(SessionStaff.id).where(
+        SessionStaff.session_id == occurrence.id, SessionStaff.user_id == user.id,
+        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).limit(1)) is not None
+
+
+def _guardian_of_child(user, access: Access) -> bool:
+    """A guardian of the child's site whose own phone number is one of the child's guardians' phone
+    numbers (digits compared; the account and the child's record are linked by nothing else)."""
+    child = access.objects.get("child")
+    if child is None or GUARDIAN not in _roles_on(user, access.site_id) or child.erased_at is not None:
+        return False
+    from app.core.forms import normalise_phone
+
+    mine = normalise_phone(user.phone or "")
+    return bool(mine) and any(normalise_phone(g.phone) == mine for g in child.guardians)
+
+
 RULES: dict[str, Callable[[Any, Access], bool]] = {
     PUBLIC: lambda user, access: True,
     SIGNED_IN: lambda user, access: True,
@@ -91,6 +119,10 @@ RULES: dict[str, Callable[[Any, Access], bool]] = {
     VOLUNTEER_HERE: lambda user, access: _has_site_need(user, VOLUNTEER_SELF, access.site_id),
     COORDINATE: lambda user, access: user.is_admin or bool(user.site_ids(SITE_NEED_ROLES[SITE_MANAGE])),
     MEALS_VIEW: lambda user, access: user.is_admin or _has_site_need(user, MEALS_VIEW, access.site_id),
+    SESSION_ALLERGIES: lambda user, access: user.is_admin or _has_site_need(user, SITE_MANAGE, access.site_id)
+    or _rostered_on_session(user, access),
+    GUARDIAN_SELF: lambda user, access: bool(user.site_ids({GUARDIAN})),
+    OWN_CHILD: _guardian_of_child,
 }
 
 
@@ -290,6 +322,7 @@ def nav_items() -> list[dict]:
                                                   "volunteers.change_entry", "volunteers.certificate_pdf")),
         ("scheduling.my_shifts", _l("My shifts"), ("scheduling.my_shifts",)),
         ("children.index", _l("Children"), ("children",)),
+        ("health.my_children", _l("My children"), ("health.my_children", "health.child_meals")),
         ("admin.audit_trail", _l("Audit trail"), ()),
     ]
     # can_visit(endpoint) for URLs without objects: it depends on the user's grants only, so the

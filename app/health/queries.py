@@ -210,3 +210,92 @@ def health_day(season: Season, day: date) -> dict:
         MedicineGiven.given_at < start + timedelta(days=1)).order_by(MedicineGiven.given_at)))
     return dict(season=season, day=day, children=children, checks=checks, medicines=medicines,
                 with_medicines=[c for c in children if (c.medicines or "").strip()])
+
+
+# --- a meal session's allergy list (the volunteers serving it) ------------------------------------------
+def first_name(name: str) -> str:
+    """The given name (a volunteer sees first names only): the name without its one-character surname."""
+    return name[1:] if len(name) >= 2 and not name.isascii() else name
+
+
+def _has_allergies(child, std: Standards) -> bool:
+    text = (child.allergies or "").strip().lower()
+    return bool(text) and text not in std.none_words
+
+
+def session_allergies(session) -> dict:
+    """The children of the session's group who have allergies (first names), the day's dishes that
+    meet them and the substitutions recorded for them that day (five queries)."""
+    from app.scheduling.models import GroupMember, Session
+
+    session = db.session.scalar(select(Session).options(joinedload(Session.activity), joinedload(Session.group),
+                                                        joinedload(Session.room)).where(Session.id == session.id))
+    std = standards()
+    children = [c for c in db.session.scalars(
+        select(Child).join(Enrolment, Enrolment.child_id == Child.id)
+        .join(GroupMember, GroupMember.enrolment_id == Enrolment.id)
+        .where(GroupMember.group_id == session.group_id, Enrolment.status == "enrolled", Child.erased_at.is_(None))
+        .order_by(Child.name_pinyin, Child.id)) if _has_allergies(c, std)]
+    dishes = _dishes(session.site_id, session.on_date, session.on_date) if children else []
+    found = _conflicts_by_day(children, dishes, std).get(session.on_date, [])
+    subs = _substitutions([c.id for c in children], session.on_date, session.on_date)
+    rows = [dict(child_id=c.id, first_name=first_name(c.name), allergies=c.allergies,
+                 conflicts=[x for x in found if x.child_id == c.id],
+                 substitutions={s.recipe_id: s.instead for s in subs if s.child_id == c.id}) for c in children]
+    return dict(occurrence=session, rows=rows, dishes=dishes)
+
+
+def _substitutions(child_ids, first: date, last: date) -> list[MealSubstitution]:
+    if not child_ids:
+        return []
+    return list(db.session.scalars(select(MealSubstitution).options(joinedload(MealSubstitution.recipe)).where(
+        MealSubstitution.child_id.in_(child_ids), MealSubstitution.day.between(first, last))
+        .order_by(MealSubstitution.day, MealSubstitution.id)))
+
+
+# --- a guardian's own children ---------------------------------------------------------------------------
+def my_children(user) -> list[Child]:
+    """The children of the sites where ``user`` is a guardian whose guardians' phone is the user's
+    own (the rule of ``OWN_CHILD``; one query, none without a phone)."""
+    from app.core.forms import normalise_phone
+    from app.children.models import Guardian
+
+    phone = normalise_phone(user.phone or "")
+    sites = user.site_ids({"guardian"})
+    if not phone or not sites:
+        return []
+    return list(db.session.scalars(
+        select(Child).options(joinedload(Child.site)).where(
+            Child.site_id.in_(sites), Child.erased_at.is_(None),
+            Child.id.in_(select(Guardian.child_id).where(Guardian.phone == phone)))
+        .order_by(Child.name_pinyin, Child.id)))
+
+
+def child_week(child: Child, monday: date | None) -> dict:
+    """A guardian's view of one child's meals: the child's allergies, the week's menu of the child's
+    season with each dish that meets them marked, and the substitutions recorded for the child."""
+    from app.sites.queries import pick_current_season
+
+    seasons = list(db.session.scalars(select(Season).join(Enrolment, Enrolment.season_id == Season.id).where(
+        Enrolment.child_id == child.id, Enrolment.status == "enrolled", Season.archived_at.is_(None))
+        .order_by(Season.start_date.desc())))
+    today = local_today()
+    season = pick_current_season(seasons, today)
+    if season is None:
+        return dict(child=child, season=None, days=[], by_day={}, marked={}, substitutions={})
+    if monday is None or not (season.start_date - timedelta(days=6) <= monday <= season.end_date):
+        monday = default_week(season, today)
+    sunday = monday + timedelta(days=6)
+    dishes = _dishes(child.site_id, monday, sunday)
+    days = week_days(season, monday, dishes)
+    by_day: dict[date, list[MenuDish]] = {day: [] for day in days}
+    for dish in dishes:
+        if dish.day in by_day:
+            by_day[dish.day].append(dish)
+    std = standards()
+    found = _conflicts_by_day([child], dishes, std)
+    marked = {(day, c.recipe_id): c.reason for day, conflicts in found.items() for c in conflicts}
+    substitutions = {(s.day, s.recipe_id): s.instead for s in _substitutions([child.id], monday, sunday)}
+    return dict(child=child, season=season, monday=monday, days=days, by_day=by_day, marked=marked,
+                substitutions=substitutions, previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
+                has_previous=monday > season.start_date, has_next=sunday < season.end_date)

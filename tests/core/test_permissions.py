@@ -29,6 +29,11 @@ ALLOWED = {
     "coordinate": {"admin", "coordinator", "other_coordinator"},
     # menus without children's names: the site's staff and its guardians
     "meals.view": {"admin", "coordinator", "auditor", "guardian"},
+    # a session's allergy list: the site's coordinators and the volunteer rostered on it (routes.py)
+    "session.allergies": {"admin", "coordinator", "volunteer"},
+    "guardian.self": {"guardian"},
+    # the child's guardian phone is the world's guardian's phone (routes.py)
+    "guardian.own_child": {"guardian"},
 }
 
 # The audit trail moves from the children area to admin (same URL /audit, same need): exactly one
@@ -106,6 +111,9 @@ EXPECTED_NEED = {
     # health and meals
     "health.check_add": "site.manage",
     "health.family_menu": "meals.view",
+    "health.session_allergies": "session.allergies",
+    "health.my_children": "guardian.self",
+    "health.child_meals": "guardian.own_child",
     "health.food_edit": "site.manage",
     "health.food_new": "site.manage",
     "health.foods": "site.view",
