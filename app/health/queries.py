@@ -7,7 +7,7 @@ session roster show it)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -188,13 +188,45 @@ def meal_day(season: Season, day: date) -> dict:
         MealSubstitution.site_id == season.site_id, MealSubstitution.day == day).order_by(MealSubstitution.id)))
     children = expected_children(site, day)
     conflicts = _conflicts_by_day(children, dishes, standards()).get(day, [])
+    at_lunch = lunch_attendance(season.site_id, day)
     sampled = {s.recipe_id for s in samples}
     lunch = [d for d in dishes if d.meal == "lunch"]
     rule = standards().sample_rule
     return dict(season=season, day=day, dishes=dishes, samples=samples, count=count, substitutions=substitutions,
-                conflicts=conflicts, expected=len(children), children=children,
+                conflicts=conflicts, expected=len(children), children=children, at_lunch=at_lunch,
                 unsampled=[d.recipe for d in dishes if d.recipe_id not in sampled] if day <= local_today() else [],
                 rule=rule, rule_note=note_of(rule, _chinese()), has_lunch=bool(lunch))
+
+
+# Lunch sessions: sessions of the health track (营养午餐) starting in this window, so a health talk
+# in the afternoon is not counted as a meal.
+LUNCH_STARTS = (time(10, 30), time(13, 30))
+
+
+def lunch_attendance(site_id: int, day: date) -> dict | None:
+    """Who ate, from the rosters of the day's lunch sessions (read only): the children marked present
+    or late, by name, and how many sessions have marks; None when no lunch session has a mark yet
+    (then the count is entered by hand). Two queries."""
+    from app.daily.models import SessionAttendance
+    from app.scheduling.models import Activity, Session
+
+    sessions = list(db.session.scalars(select(Session.id).join(Activity, Activity.id == Session.activity_id).where(
+        Session.site_id == site_id, Session.on_date == day, Session.cancelled.is_(False),
+        Activity.track == "health", Session.starts_at.between(*LUNCH_STARTS))))
+    if not sessions:
+        return None
+    rows = db.session.execute(select(SessionAttendance.session_id, SessionAttendance.status, Child.id, Child.name)
+                              .join(Child, Child.id == SessionAttendance.child_id)
+                              .where(SessionAttendance.session_id.in_(sessions))
+                              .order_by(Child.name_pinyin, Child.id)).all()
+    if not rows:
+        return None
+    ate = {}
+    for _session_id, status, child_id, name in rows:
+        if status in ("present", "late"):
+            ate[child_id] = name
+    return dict(served=len(ate), names=list(ate.values()), sessions=len({r[0] for r in rows}),
+                lunch_sessions=len(sessions))
 
 
 # --- health checks and medicines ---------------------------------------------------------------------

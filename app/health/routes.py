@@ -247,14 +247,21 @@ def _day(season):
     return day
 
 
+def _served_prefill(data) -> int:
+    """What the served form starts from: the count entered, else the lunch rosters' present and late
+    marks, else the children expected (the coordinator adjusts it)."""
+    if data["count"]:
+        return data["count"].served
+    return data["at_lunch"]["served"] if data["at_lunch"] else data["expected"]
+
+
 def _meal_day_page(season, day, forms=None):
     data = queries.meal_day(season, day)
     _note_allergies_read(data["conflicts"], season.site_id)
     forms = forms or {}
     now = local_now().time().replace(second=0, microsecond=0)
     context = dict(
-        count_form=forms.get("count") or MealCountForm(formdata=None, served=data["count"].served if data["count"]
-                                                      else data["expected"]),
+        count_form=forms.get("count") or MealCountForm(formdata=None, served=_served_prefill(data)),
         sample_form=forms.get("sample") or SampleForm(formdata=None, dishes=data["dishes"], kept_at=now,
                                                      weight_g=data["rule"]["min_weight_g"]),
         substitution_form=forms.get("substitution") or SubstitutionForm(formdata=None, dishes=data["dishes"],
