@@ -368,15 +368,23 @@ def nav_items() -> list[dict]:
 
 
 def _open_alerts_badge(user) -> int:
-    """The unresolved alerts of the sites a coordinator coordinates (the badge beside 首页, which is
-    their today page): one query per request, and none for anyone who coordinates nothing."""
-    if not (user and user.is_authenticated) or user.is_admin or not user.site_ids(SITE_NEED_ROLES[SITE_MANAGE]):
-        return 0
-    if "open_alerts_badge" not in g:
-        from app.daily.queries import open_alert_count
+    """The badge's number, as ``prime_open_alerts_badge`` found it before the page rendered (a
+    template never runs SQL)."""
+    return g.get("open_alerts_badge", 0) if user and user.is_authenticated else 0
 
-        g.open_alerts_badge = open_alert_count(user, SITE_MANAGE)
-    return g.open_alerts_badge
+
+def prime_open_alerts_badge() -> None:
+    """Count the unresolved alerts of the sites a coordinator coordinates (the badge beside 首页,
+    which is their today page) before a page renders: one query per request, none for anyone who
+    coordinates nothing (an administrator's home is not the day) and none for an htmx fragment.
+    Called by a context processor (app/daily/routes.py)."""
+    user = current_user._get_current_object() if current_user else None
+    if "open_alerts_badge" in g or not (user and user.is_authenticated) or user.is_admin \
+            or getattr(request, "htmx", False) or not user.site_ids(SITE_NEED_ROLES[SITE_MANAGE]):
+        return
+    from app.daily.queries import open_alert_count
+
+    g.open_alerts_badge = open_alert_count(user, SITE_MANAGE)
 
 
 _NAV_ALLOWED: dict[tuple, list[str]] = {}

@@ -19,7 +19,8 @@ from app.core.args import arg_date
 from app.core.htmx import redirect_after_post, render
 from app.core.pagination import paginate
 from app.core.pdf import pdf_response, render_pdf
-from app.core.permissions import SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
+from app.core.permissions import (SITE_MANAGE, SITE_VIEW, can_visit, prime_open_alerts_badge, register_loader,
+                                  requires)
 from app.core.timeutil import local_today, to_local, utcnow
 from app.core.views import save
 from app.daily import bp, queries, services
@@ -45,6 +46,14 @@ def _site_of_season(season_id: int) -> int | None:
 @bp.context_processor
 def _labels():
     return template_labels()
+
+
+@bp.app_context_processor
+def _open_alerts_badge():
+    """The navigation's open alerts badge is counted before any page renders (permissions decides
+    who sees it)."""
+    prime_open_alerts_badge()
+    return {}
 
 
 @bp.app_template_filter("hm")
