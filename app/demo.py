@@ -98,4 +98,27 @@ def seed() -> Site:
     from app.daily.attendance_demo import seed_attendance  # after the sessions and their staff exist
 
     seed_attendance(site, season)
+    _link_demo_guardian(site, season)
     return site
+
+
+def _link_demo_guardian(site: Site, season: Season) -> None:
+    """jiazhang is the father of the demo's peanut-allergic child (accounts and children are linked
+    by the guardian's phone number), and that child's allergy alert of the peanut day is open."""
+    from datetime import datetime, time
+
+    from app.children.models import Child, Enrolment
+    from app.core.timeutil import LOCAL_TZ
+    from app.daily.services import generate_alerts
+
+    child = db.session.scalar(select(Child).join(Enrolment, Enrolment.child_id == Child.id).where(
+        Enrolment.season_id == season.id, Enrolment.status == "enrolled", Child.allergies.like("%花生%"))
+        .order_by(Child.id).limit(1))
+    if child is None:
+        return
+    phone = next(p for u, _n, p, _r in ACCOUNTS if u == "jiazhang")
+    child.guardians[0].phone = phone
+    db.session.flush()
+    peanut_day = date(2025, 7, 9)  # 宫保鸡丁 on the first Wednesday (app/health/demo.py)
+    generate_alerts(site, datetime.combine(peanut_day, time(8, 0), tzinfo=LOCAL_TZ))
+    db.session.flush()

@@ -52,6 +52,9 @@ VOLUNTEER_HERE = "volunteer.here"  # a volunteer of the object's site (open shif
 COORDINATE = "coordinate"        # admin, or coordinator on at least one site (children's records)
 MEALS_VIEW = "meals.view"        # admin, or coordinator/auditor/guardian of the object's site (menus, no names)
 ATTENDANCE_TAKE = "attendance.take"  # admin, coordinator of the site, or a volunteer rostered on that session
+SESSION_ALLERGIES = "session.allergies"  # admin, coordinator of the site, or a volunteer rostered on the session
+GUARDIAN_SELF = "guardian.self"  # a user who is a guardian on some site (their own children's page)
+OWN_CHILD = "guardian.own_child"  # a guardian of the child's site whose phone is one of the child's guardians'
 
 # Which roles on a site give a site-level need there (administrators have every need everywhere).
 SITE_NEED_ROLES: dict[str, frozenset[str]] = {
@@ -80,6 +83,18 @@ def _has_site_need(user, need: str, site_id: int | None) -> bool:
     return bool(_roles_on(user, site_id) & SITE_NEED_ROLES[need])
 
 
+def _guardian_of_child(user, access: Access) -> bool:
+    """A guardian of the child's site whose own phone number is one of the child's guardians' phone
+    numbers (digits compared; the account and the child's record are linked by nothing else)."""
+    child = access.objects.get("child")
+    if child is None or GUARDIAN not in _roles_on(user, access.site_id) or child.erased_at is not None:
+        return False
+    from app.core.forms import normalise_phone
+
+    mine = normalise_phone(user.phone or "")
+    return bool(mine) and any(normalise_phone(g.phone) == mine for g in child.guardians)
+
+
 RULES: dict[str, Callable[[Any, Access], bool]] = {
     PUBLIC: lambda user, access: True,
     SIGNED_IN: lambda user, access: True,
@@ -95,10 +110,14 @@ RULES: dict[str, Callable[[Any, Access], bool]] = {
     MEALS_VIEW: lambda user, access: user.is_admin or _has_site_need(user, MEALS_VIEW, access.site_id),
     ATTENDANCE_TAKE: lambda user, access: user.is_admin or _has_site_need(user, SITE_MANAGE, access.site_id)
     or _rostered_on(user, access),
+    SESSION_ALLERGIES: lambda user, access: user.is_admin or _has_site_need(user, SITE_MANAGE, access.site_id)
+    or _rostered_on(user, access),
+    GUARDIAN_SELF: lambda user, access: bool(user.site_ids({GUARDIAN})),
+    OWN_CHILD: _guardian_of_child,
 }
 
 
-# --- a volunteer rostered on a session (ATTENDANCE_TAKE) ------------------------------------------------
+# --- a volunteer rostered on a session (ATTENDANCE_TAKE, SESSION_ALLERGIES) -------------------------------
 ROSTER_HOLDING_STATUSES = ("rostered", "confirmed")  # released or offered away: no longer theirs to take
 
 
@@ -323,6 +342,7 @@ def nav_items() -> list[dict]:
                                                   "volunteers.change_entry", "volunteers.certificate_pdf")),
         ("scheduling.my_shifts", _l("My shifts"), ("scheduling.my_shifts",)),
         ("children.index", _l("Children"), ("children",)),
+        ("health.my_children", _l("My children"), ("health.my_children", "health.child_meals")),
         ("admin.audit_trail", _l("Audit trail"), ()),
     ]
     # can_visit(endpoint) for URLs without objects: it depends on the user's grants only, so the
@@ -359,7 +379,32 @@ def nav_items() -> list[dict]:
         current = holders[-1] if holders else None
     if current is not None:
         current["current"] = True
+    badge = _open_alerts_badge(user)
+    if badge:
+        for item, endpoint in zip(out, allowed):
+            if endpoint == "main.dashboard":  # a coordinator's home is the day at their site
+                item["badge"] = badge
     return out
+
+
+def _open_alerts_badge(user) -> int:
+    """The badge's number, as ``prime_open_alerts_badge`` found it before the page rendered (a
+    template never runs SQL)."""
+    return g.get("open_alerts_badge", 0) if user and user.is_authenticated else 0
+
+
+def prime_open_alerts_badge() -> None:
+    """Count the unresolved alerts of the sites a coordinator coordinates (the badge beside 首页,
+    which is their today page) before a page renders: one query per request, none for anyone who
+    coordinates nothing (an administrator's home is not the day) and none for an htmx fragment.
+    Called by a context processor (app/daily/routes.py)."""
+    user = current_user._get_current_object() if current_user else None
+    if "open_alerts_badge" in g or not (user and user.is_authenticated) or user.is_admin \
+            or getattr(request, "htmx", False) or not user.site_ids(SITE_NEED_ROLES[SITE_MANAGE]):
+        return
+    from app.daily.queries import open_alert_count
+
+    g.open_alerts_badge = open_alert_count(user, SITE_MANAGE)
 
 
 _NAV_ALLOWED: dict[tuple, list[str]] = {}

@@ -37,6 +37,15 @@ ATTENDANCE_MARK_LABELS = {
     "absent": _l("Absent"),
 }
 
+
+
+def template_labels() -> dict:
+    """The labels the day's templates read (the daily blueprint's pages and a coordinator's /home)."""
+    return dict(alert_kind_labels=ALERT_KIND_LABELS, alert_state_labels=ALERT_STATE_LABELS,
+                incident_kind_labels=INCIDENT_KIND_LABELS, departure_kind_labels=DEPARTURE_KIND_LABELS,
+                change_kind_labels=CHANGE_KIND_LABELS)
+
+
 from app.core.audit import register_events  # noqa: E402
 
 register_events({

@@ -2,8 +2,8 @@
 of statements does not grow with the number of children.
 
 For other areas:
-- ``expected_children(site, day)``: the children expected at a site on a day (the scheduling area
-  will refine it with groups and sessions);
+- ``expected_children(site, day)``: the children expected at a site on a day, from enrolment and the
+  groups' sessions of the day (health uses this very function);
 - ``open_alert_count(user)``: unresolved alerts on the sites the user may see (the navigation badge);
 - ``homework_outcomes(season)``: children who finished all their homework / children enrolled.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
@@ -44,17 +44,35 @@ def seasons_covering(site_id: int, day: date) -> list[Season]:
         Season.archived_at.is_(None)).order_by(Season.start_date.desc())))
 
 
+def _expected_enrolments(site_ids, day: date, *columns):
+    """The enrolments expected on ``day`` at the sites ``site_ids`` (one SQL select, the one rule):
+    enrolled in a season of the site covering the day, and either
+
+    - the season has no session that day (no groups or timetable yet): every enrolled child, on
+      the programme's weekdays; or
+    - the child is in a group with a session that day that is not cancelled.
+    """
+    from app.scheduling.models import GroupMember, Session
+
+    any_session = (select(Session.id).where(Session.season_id == Enrolment.season_id, Session.on_date == day)
+                   .exists())
+    in_a_session = (select(GroupMember.id).join(Session, Session.group_id == GroupMember.group_id)
+                    .where(GroupMember.enrolment_id == Enrolment.id, Session.on_date == day,
+                           Session.cancelled.is_(False)).exists())
+    whole_season = ~any_session if day.weekday() in WORKDAYS else false()
+    return (select(*(columns or (Enrolment.child_id, Season.site_id))).join(Season, Season.id == Enrolment.season_id)
+            .where(Season.site_id.in_(list(site_ids)), Season.start_date <= day, Season.end_date >= day,
+                   Season.archived_at.is_(None), Enrolment.status == "enrolled", or_(whole_season, in_a_session)))
+
+
 def _expected_ids(site_id: int, day: date):
-    return (select(Enrolment.child_id).join(Season, Season.id == Enrolment.season_id)
-            .where(Season.site_id == site_id, Season.start_date <= day, Season.end_date >= day,
-                   Season.archived_at.is_(None), Enrolment.status == "enrolled"))
+    return _expected_enrolments([site_id], day, Enrolment.child_id)
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
-    """Every child enrolled in a season of ``site`` covering ``day``, on the season's weekdays, with
-    guardians and pickup persons loaded (one function: the scheduling area will refine it)."""
-    if day.weekday() not in WORKDAYS:
-        return []
+    """The children expected at ``site`` on ``day`` (the rule: ``_expected_enrolments``), with
+    guardians and pickup persons loaded. The one answer for every area: the today page, the alerts,
+    the meals and the health checks (``app.health.queries.expected_children`` is this function)."""
     return list(db.session.scalars(
         select(Child).where(Child.site_id == site.id, Child.erased_at.is_(None),
                             Child.id.in_(_expected_ids(site.id, day)))
@@ -62,8 +80,25 @@ def expected_children(site: Site, day: date) -> list[Child]:
         .order_by(Child.name_pinyin, Child.id)))
 
 
+def expected_counts(site_ids, day: date) -> dict[int, tuple[int, int]]:
+    """{site id: (children arrived, children expected)} on ``day`` for several sites, in one query."""
+    ids = list(site_ids)
+    if not ids:
+        return {}
+    expected = _expected_enrolments(ids, day).subquery()
+    rows = db.session.execute(
+        select(expected.c.site_id, func.count(func.distinct(expected.c.child_id)),
+               func.count(func.distinct(DayRecord.child_id)))
+        .select_from(expected).join(Child, Child.id == expected.c.child_id)
+        .outerjoin(DayRecord, (DayRecord.child_id == expected.c.child_id) & (DayRecord.day == day)
+                   & DayRecord.arrived_at.is_not(None))
+        .where(Child.erased_at.is_(None)).group_by(expected.c.site_id)).all()
+    found = {site_id: (int(arrived), int(total)) for site_id, total, arrived in rows}
+    return {site_id: found.get(site_id, (0, 0)) for site_id in ids}
+
+
 def is_expected(child: Child, day: date) -> bool:
-    if day.weekday() not in WORKDAYS or child.erased_at is not None:
+    if child.erased_at is not None:
         return False
     return bool(db.session.scalar(select(func.count()).select_from(
         _expected_ids(child.site_id, day).where(Enrolment.child_id == child.id).subquery())))
@@ -153,6 +188,20 @@ def counts_of(rows: list[Row]) -> dict[str, int]:
     return counts
 
 
+def today(site: Site, day: date) -> dict:
+    """Everything the today page shows (the site's /today and a coordinator's /home): the expected
+    children with their records and alerts, the counts, the unresolved alerts, the day's allergy
+    conflicts with the menu, the settings (a fixed number of queries)."""
+    from app.core.timeutil import local_today
+    from app.health.queries import allergy_conflicts
+
+    rows = day_rows(site, day)
+    return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=seasons_covering(site.id, day),
+                is_today=day == local_today(), alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
+                conflicts=allergy_conflicts(site, day, [row.child for row in rows]),
+                prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
+
+
 # --- alerts ---------------------------------------------------------------------------------------
 def unresolved_alerts(site_id: int, limit: int = 200) -> list[DailyAlert]:
     """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
@@ -175,12 +224,13 @@ def alert_with_people(alert_id: int) -> DailyAlert:
         .execution_options(populate_existing=True)).one()
 
 
-def open_alert_count(user) -> int:
-    """Alerts not yet resolved on the sites ``user`` may see (for the navigation badge)."""
+def open_alert_count(user, need: str = SITE_VIEW) -> int:
+    """Alerts not yet resolved on the sites where ``user`` holds ``need`` (the navigation badge asks
+    for the sites they coordinate)."""
     if not getattr(user, "is_authenticated", False):
         return 0
     return db.session.scalar(select(func.count()).select_from(DailyAlert).where(
-        DailyAlert.state != "resolved", where_visible(DailyAlert.site_id, user, SITE_VIEW))) or 0
+        DailyAlert.state != "resolved", where_visible(DailyAlert.site_id, user, need))) or 0
 
 
 def history_of(site_id: int, day: date, limit: int = 100) -> list[DayRecordChange]:

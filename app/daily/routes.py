@@ -19,14 +19,14 @@ from app.core.args import arg_date
 from app.core.htmx import redirect_after_post, render
 from app.core.pagination import paginate
 from app.core.pdf import pdf_response, render_pdf
-from app.core.permissions import SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
+from app.core.permissions import (SITE_MANAGE, SITE_VIEW, can_visit, prime_open_alerts_badge, register_loader,
+                                  requires)
 from app.core.timeutil import local_today, to_local, utcnow
 from app.core.views import save
 from app.daily import bp, queries, services
 from app.daily.forms import (AddendumForm, ArrivalForm, DepartureForm, ExceptionForm, ExcuseForm, IncidentForm,
                              PlanForm, ProgressForm, ReportForm, ResolveForm, SettingsForm, paper_sheet_form)
-from app.daily.labels import (ALERT_KIND_LABELS, ALERT_STATE_LABELS, CHANGE_KIND_LABELS, DEPARTURE_KIND_LABELS,
-                              INCIDENT_KIND_LABELS)
+from app.daily.labels import DEPARTURE_KIND_LABELS, template_labels
 from app.daily.models import DailyAlert, HomeworkPlan, Incident
 from app.sites.models import Season, Site
 from app.sites.queries import current_season
@@ -45,9 +45,15 @@ def _site_of_season(season_id: int) -> int | None:
 
 @bp.context_processor
 def _labels():
-    return dict(alert_kind_labels=ALERT_KIND_LABELS, alert_state_labels=ALERT_STATE_LABELS,
-                incident_kind_labels=INCIDENT_KIND_LABELS, departure_kind_labels=DEPARTURE_KIND_LABELS,
-                change_kind_labels=CHANGE_KIND_LABELS)
+    return template_labels()
+
+
+@bp.app_context_processor
+def _open_alerts_badge():
+    """The navigation's open alerts badge is counted before any page renders (permissions decides
+    who sees it)."""
+    prime_open_alerts_badge()
+    return {}
 
 
 @bp.app_template_filter("hm")
@@ -68,12 +74,7 @@ def _today_url(site: Site, day: date) -> str:
 
 # --- the today page -------------------------------------------------------------------------------
 def _today_context(site: Site, day: date) -> dict:
-    rows = queries.day_rows(site, day)
-    seasons = queries.seasons_covering(site.id, day)
-    return dict(site=site, day=day, rows=rows, counts=queries.counts_of(rows), seasons=seasons,
-                is_today=day == local_today(), can_manage=can_visit("daily.settings", site_id=site),
-                alerts=queries.unresolved_alerts(site.id), settings=queries.settings_of(site.id),
-                prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
+    return dict(queries.today(site, day), can_manage=can_visit("daily.settings", site_id=site))
 
 
 @bp.route("/sites/<int:site_id>/today")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -237,27 +238,38 @@ def raise_alert(site: Site, child: Child, day: date, kind: str, detail: str, *, 
 
 
 def generate_alerts(site: Site, now: datetime | None = None, *, locked: bool = False) -> list[DailyAlert]:
-    """Alerts due at ``now`` (default: now) for the site's day: an expected child not arrived by the
-    site's arrive-by time without an excuse; an arrived child not picked up by the pick-up-by time.
-    Called by ``flask daily alerts`` (cron) and after each arrival and departure; a GET never writes."""
+    """Alerts due at ``now`` (default: now) for the site's day: an expected child whose allergies
+    meet the day's menu (at any time of the day: the kitchen must know before lunch); an expected
+    child not arrived by the site's arrive-by time without an excuse; an arrived child not picked up
+    by the pick-up-by time. Called by ``flask daily alerts`` (cron) and after each arrival and
+    departure; a GET never writes."""
+    from app.health.queries import allergy_conflicts
+
     if not locked:
         lock(db.session, Site, site.id)
     local = to_local(_naive_utc(now))
     day, clock = local.date(), local.time()
     settings = queries.settings_of(site.id)
     due_arrival, due_pickup = clock >= settings.arrive_by, clock >= settings.pickup_by
-    if not (due_arrival or due_pickup):
-        return []
     children = queries.expected_children(site, day)
     if not children:
         return []
-    records = queries.records_of(site.id, day, [c.id for c in children])
-    kinds = ("not_arrived", "not_picked_up")
+    kinds = ("not_arrived", "not_picked_up", "allergy")
     existing = set(db.session.execute(select(DailyAlert.child_id, DailyAlert.kind).where(
         DailyAlert.site_id == site.id, DailyAlert.day == day, DailyAlert.kind.in_(kinds))).all())
     owner = _default_owner(site.id)
     created = []
-    for child in children:
+    conflicts: dict[int, list[str]] = {}
+    with force_locale("zh_CN"):  # stored text, in the programme's language (cron has no request)
+        for conflict in allergy_conflicts(site, day, children):
+            conflicts.setdefault(conflict.child_id, []).append(f"{conflict.dish}：{conflict.reason}")
+    for child_id, dishes in conflicts.items():
+        if (child_id, "allergy") not in existing:
+            created.append(DailyAlert(
+                site_id=site.id, child_id=child_id, day=day, kind="allergy", state="open", owner_id=owner,
+                detail="；".join(dishes)[:300], created_at=utcnow(), resolution_note=""))
+    records = queries.records_of(site.id, day, [c.id for c in children]) if due_arrival or due_pickup else {}
+    for child in children if due_arrival or due_pickup else ():
         record = records.get(child.id)
         if due_arrival and (record is None or (record.arrived_at is None and not record.excuse)) \
                 and (child.id, "not_arrived") not in existing:

@@ -1,13 +1,13 @@
 """Reads for health and meals: a fixed number of queries per page, whatever the enrolment.
 
 Two functions are meant for other areas: ``expected_children(site, day)`` (who is expected to eat on
-a day; daily operations replaces its body with attendance and sessions) and ``allergy_conflicts(site,
+a day: ``app.daily.queries.expected_children``, the one rule) and ``allergy_conflicts(site,
 day)`` (which expected children meet an allergen on that day's menu: the today page and the meal
 session roster show it)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -89,10 +89,10 @@ def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
-    """The children expected on ``day`` at ``site``: for now, those enrolled in the site's season
-    covering the day. Daily operations replaces this with attendance (one function, one place)."""
-    seasons = select(Season.id).where(Season.site_id == site.id, Season.start_date <= day, Season.end_date >= day)
-    return list(db.session.scalars(_enrolled(seasons).order_by(Child.name_pinyin, Child.id)))
+    """The children expected on ``day`` at ``site``: the programme's day decides (one rule, one place)."""
+    from app.daily.queries import expected_children as expected
+
+    return expected(site, day)
 
 
 def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
@@ -109,13 +109,16 @@ def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[
     return {day: nutrition.conflicts(children, pairs, std) for day, pairs in by_day.items()}
 
 
-def allergy_conflicts(site: Site, day: date) -> list[nutrition.Conflict]:
+def allergy_conflicts(site: Site, day: date, children=None) -> list[nutrition.Conflict]:
     """Expected children of ``day`` whose allergies meet an ingredient of that day's menu, each
-    with the dish and the allergen (three queries)."""
+    with the dish and the allergen (four queries; ``children``: the expected children when the caller
+    has them already)."""
     dishes = _dishes(site.id, day, day)
     if not dishes:
         return []
-    return _conflicts_by_day(expected_children(site, day), dishes, standards()).get(day, [])
+    if children is None:
+        children = expected_children(site, day)
+    return _conflicts_by_day(children, dishes, standards()).get(day, [])
 
 
 # --- the week of menus -------------------------------------------------------------------------------
@@ -185,13 +188,45 @@ def meal_day(season: Season, day: date) -> dict:
         MealSubstitution.site_id == season.site_id, MealSubstitution.day == day).order_by(MealSubstitution.id)))
     children = expected_children(site, day)
     conflicts = _conflicts_by_day(children, dishes, standards()).get(day, [])
+    at_lunch = lunch_attendance(season.site_id, day)
     sampled = {s.recipe_id for s in samples}
     lunch = [d for d in dishes if d.meal == "lunch"]
     rule = standards().sample_rule
     return dict(season=season, day=day, dishes=dishes, samples=samples, count=count, substitutions=substitutions,
-                conflicts=conflicts, expected=len(children), children=children,
+                conflicts=conflicts, expected=len(children), children=children, at_lunch=at_lunch,
                 unsampled=[d.recipe for d in dishes if d.recipe_id not in sampled] if day <= local_today() else [],
                 rule=rule, rule_note=note_of(rule, _chinese()), has_lunch=bool(lunch))
+
+
+# Lunch sessions: sessions of the health track (营养午餐) starting in this window, so a health talk
+# in the afternoon is not counted as a meal.
+LUNCH_STARTS = (time(10, 30), time(13, 30))
+
+
+def lunch_attendance(site_id: int, day: date) -> dict | None:
+    """Who ate, from the rosters of the day's lunch sessions (read only): the children marked present
+    or late, by name, and how many sessions have marks; None when no lunch session has a mark yet
+    (then the count is entered by hand). Two queries."""
+    from app.daily.models import SessionAttendance
+    from app.scheduling.models import Activity, Session
+
+    sessions = list(db.session.scalars(select(Session.id).join(Activity, Activity.id == Session.activity_id).where(
+        Session.site_id == site_id, Session.on_date == day, Session.cancelled.is_(False),
+        Activity.track == "health", Session.starts_at.between(*LUNCH_STARTS))))
+    if not sessions:
+        return None
+    rows = db.session.execute(select(SessionAttendance.session_id, SessionAttendance.status, Child.id, Child.name)
+                              .join(Child, Child.id == SessionAttendance.child_id)
+                              .where(SessionAttendance.session_id.in_(sessions))
+                              .order_by(Child.name_pinyin, Child.id)).all()
+    if not rows:
+        return None
+    ate = {}
+    for _session_id, status, child_id, name in rows:
+        if status in ("present", "late"):
+            ate[child_id] = name
+    return dict(served=len(ate), names=list(ate.values()), sessions=len({r[0] for r in rows}),
+                lunch_sessions=len(sessions))
 
 
 # --- health checks and medicines ---------------------------------------------------------------------
@@ -207,3 +242,92 @@ def health_day(season: Season, day: date) -> dict:
         MedicineGiven.given_at < start + timedelta(days=1)).order_by(MedicineGiven.given_at)))
     return dict(season=season, day=day, children=children, checks=checks, medicines=medicines,
                 with_medicines=[c for c in children if (c.medicines or "").strip()])
+
+
+# --- a meal session's allergy list (the volunteers serving it) ------------------------------------------
+def first_name(name: str) -> str:
+    """The given name (a volunteer sees first names only): the name without its one-character surname."""
+    return name[1:] if len(name) >= 2 and not name.isascii() else name
+
+
+def _has_allergies(child, std: Standards) -> bool:
+    text = (child.allergies or "").strip().lower()
+    return bool(text) and text not in std.none_words
+
+
+def session_allergies(session) -> dict:
+    """The children of the session's group who have allergies (first names), the day's dishes that
+    meet them and the substitutions recorded for them that day (five queries)."""
+    from app.scheduling.models import GroupMember, Session
+
+    session = db.session.scalar(select(Session).options(joinedload(Session.activity), joinedload(Session.group),
+                                                        joinedload(Session.room)).where(Session.id == session.id))
+    std = standards()
+    children = [c for c in db.session.scalars(
+        select(Child).join(Enrolment, Enrolment.child_id == Child.id)
+        .join(GroupMember, GroupMember.enrolment_id == Enrolment.id)
+        .where(GroupMember.group_id == session.group_id, Enrolment.status == "enrolled", Child.erased_at.is_(None))
+        .order_by(Child.name_pinyin, Child.id)) if _has_allergies(c, std)]
+    dishes = _dishes(session.site_id, session.on_date, session.on_date) if children else []
+    found = _conflicts_by_day(children, dishes, std).get(session.on_date, [])
+    subs = _substitutions([c.id for c in children], session.on_date, session.on_date)
+    rows = [dict(child_id=c.id, first_name=first_name(c.name), allergies=c.allergies,
+                 conflicts=[x for x in found if x.child_id == c.id],
+                 substitutions={s.recipe_id: s.instead for s in subs if s.child_id == c.id}) for c in children]
+    return dict(occurrence=session, rows=rows, dishes=dishes)
+
+
+def _substitutions(child_ids, first: date, last: date) -> list[MealSubstitution]:
+    if not child_ids:
+        return []
+    return list(db.session.scalars(select(MealSubstitution).options(joinedload(MealSubstitution.recipe)).where(
+        MealSubstitution.child_id.in_(child_ids), MealSubstitution.day.between(first, last))
+        .order_by(MealSubstitution.day, MealSubstitution.id)))
+
+
+# --- a guardian's own children ---------------------------------------------------------------------------
+def my_children(user) -> list[Child]:
+    """The children of the sites where ``user`` is a guardian whose guardians' phone is the user's
+    own (the rule of ``OWN_CHILD``; one query, none without a phone)."""
+    from app.core.forms import normalise_phone
+    from app.children.models import Guardian
+
+    phone = normalise_phone(user.phone or "")
+    sites = user.site_ids({"guardian"})
+    if not phone or not sites:
+        return []
+    return list(db.session.scalars(
+        select(Child).options(joinedload(Child.site)).where(
+            Child.site_id.in_(sites), Child.erased_at.is_(None),
+            Child.id.in_(select(Guardian.child_id).where(Guardian.phone == phone)))
+        .order_by(Child.name_pinyin, Child.id)))
+
+
+def child_week(child: Child, monday: date | None) -> dict:
+    """A guardian's view of one child's meals: the child's allergies, the week's menu of the child's
+    season with each dish that meets them marked, and the substitutions recorded for the child."""
+    from app.sites.queries import pick_current_season
+
+    seasons = list(db.session.scalars(select(Season).join(Enrolment, Enrolment.season_id == Season.id).where(
+        Enrolment.child_id == child.id, Enrolment.status == "enrolled", Season.archived_at.is_(None))
+        .order_by(Season.start_date.desc())))
+    today = local_today()
+    season = pick_current_season(seasons, today)
+    if season is None:
+        return dict(child=child, season=None, days=[], by_day={}, marked={}, substitutions={})
+    if monday is None or not (season.start_date - timedelta(days=6) <= monday <= season.end_date):
+        monday = default_week(season, today)
+    sunday = monday + timedelta(days=6)
+    dishes = _dishes(child.site_id, monday, sunday)
+    days = week_days(season, monday, dishes)
+    by_day: dict[date, list[MenuDish]] = {day: [] for day in days}
+    for dish in dishes:
+        if dish.day in by_day:
+            by_day[dish.day].append(dish)
+    std = standards()
+    found = _conflicts_by_day([child], dishes, std)
+    marked = {(day, c.recipe_id): c.reason for day, conflicts in found.items() for c in conflicts}
+    substitutions = {(s.day, s.recipe_id): s.instead for s in _substitutions([child.id], monday, sunday)}
+    return dict(child=child, season=season, monday=monday, days=days, by_day=by_day, marked=marked,
+                substitutions=substitutions, previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
+                has_previous=monday > season.start_date, has_next=sunday < season.end_date)

@@ -2,6 +2,8 @@
 meals served and food samples, the printable menu, health checks and medicines given."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,7 +11,8 @@ from flask_login import current_user
 from app.core import audit
 from app.core.args import arg_date
 from app.core.htmx import redirect_after_post, render
-from app.core.permissions import MEALS_VIEW, SITE_MANAGE, SITE_VIEW, can_visit, register_loader, requires
+from app.core.permissions import (GUARDIAN_SELF, MEALS_VIEW, OWN_CHILD, SESSION_ALLERGIES, SITE_MANAGE, SITE_VIEW,
+                                  can_visit, register_loader, requires, url_if_allowed)
 from app.core.timeutil import local_now, local_today
 from app.core.views import save
 from app.extensions import db
@@ -244,14 +247,21 @@ def _day(season):
     return day
 
 
+def _served_prefill(data) -> int:
+    """What the served form starts from: the count entered, else the lunch rosters' present and late
+    marks, else the children expected (the coordinator adjusts it)."""
+    if data["count"]:
+        return data["count"].served
+    return data["at_lunch"]["served"] if data["at_lunch"] else data["expected"]
+
+
 def _meal_day_page(season, day, forms=None):
     data = queries.meal_day(season, day)
     _note_allergies_read(data["conflicts"], season.site_id)
     forms = forms or {}
     now = local_now().time().replace(second=0, microsecond=0)
     context = dict(
-        count_form=forms.get("count") or MealCountForm(formdata=None, served=data["count"].served if data["count"]
-                                                      else data["expected"]),
+        count_form=forms.get("count") or MealCountForm(formdata=None, served=_served_prefill(data)),
         sample_form=forms.get("sample") or SampleForm(formdata=None, dishes=data["dishes"], kept_at=now,
                                                      weight_g=data["rule"]["min_weight_g"]),
         substitution_form=forms.get("substitution") or SubstitutionForm(formdata=None, dishes=data["dishes"],
@@ -351,3 +361,29 @@ def medicine_add(season: Season):
                                                     notice=_("Medicine recorded.")),
                 again=lambda: _health_page(season, {"medicine": form}))
 
+
+
+# --- the allergy list of a session, for the volunteers serving it --------------------------------------
+@bp.route("/sessions/<int:occurrence_id>/allergies")
+@requires(SESSION_ALLERGIES)
+def session_allergies(occurrence):
+    """The children of the session's group with allergies (first names only), the day's dishes that
+    meet them and the substitutions recorded: what a volunteer serving the meal must know."""
+    data = queries.session_allergies(occurrence)
+    _note_allergies_read([SimpleNamespace(child_id=row["child_id"]) for row in data["rows"]], occurrence.site_id)
+    return render("health/session_allergies.html", **data)
+
+
+# --- a guardian's own children: allergies and the week's meals ----------------------------------------------
+@bp.route("/me/children")
+@requires(GUARDIAN_SELF)
+def my_children():
+    return render("health/my_children.html", children=queries.my_children(current_user))
+
+
+@bp.route("/me/children/<int:child_id>/meals")
+@requires(OWN_CHILD)
+def child_meals(child):
+    data = queries.child_week(child, arg_date("week"))
+    menu_url = url_if_allowed("health.family_menu", season_id=data["season"]) if data["season"] else None
+    return render("health/child_meals.html", menu_url=menu_url, **data)

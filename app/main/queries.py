@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from sqlalchemy import case, func, select
 
-from app.core.permissions import AUDITOR, GUARDIAN, SITE_VIEW, VOLUNTEER, visible_site_ids
+from app.core.permissions import AUDITOR, GUARDIAN, SITE_MANAGE, SITE_VIEW, VOLUNTEER, visible_site_ids
 from app.core.timeutil import local_today
 from app.extensions import db
 from app.sites.models import Party, Season, Site
@@ -90,3 +90,35 @@ def _contacts(site_ids: list[int]) -> dict[int, Party]:
             Party.archived_at.is_(None)).order_by(Party.site_id, order, Party.id)):
         found.setdefault(party.site_id, party)
     return found
+
+
+# --- a coordinator's home: the today page -----------------------------------------------------------
+def coordinated_sites(user) -> list[Site]:
+    """The sites (not archived) ``user`` coordinates, oldest first; none for an administrator (whose
+    home stays the list of sites) or anyone who coordinates nothing. No query: the grants are loaded."""
+    if user.is_admin:
+        return []
+    ids = visible_site_ids(user, SITE_MANAGE) or set()
+    if not ids:
+        return []
+    return [s for s in db.session.scalars(select(Site).where(Site.id.in_(ids), Site.archived_at.is_(None))
+                                           .order_by(Site.id))]
+
+
+def today_home(sites: list[Site], chosen_id: int | None) -> dict:
+    """A coordinator's home: with several sites a chooser (each site's open alerts and children
+    arrived / expected today, two queries), then the today page of the chosen site (else the first)."""
+    from app.daily import queries as daily
+    from app.daily.models import DailyAlert
+
+    today = local_today()
+    site = next((s for s in sites if s.id == chosen_id), sites[0])
+    chooser = []
+    if len(sites) > 1:
+        ids = [s.id for s in sites]
+        open_alerts = dict(db.session.execute(select(DailyAlert.site_id, func.count()).where(
+            DailyAlert.site_id.in_(ids), DailyAlert.state != "resolved").group_by(DailyAlert.site_id)).all())
+        present = daily.expected_counts(ids, today)
+        chooser = [dict(site=s, alerts=int(open_alerts.get(s.id, 0)), arrived=present[s.id][0],
+                        expected=present[s.id][1], chosen=s is site) for s in sites]
+    return dict(daily.today(site, today), chooser=chooser)

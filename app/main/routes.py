@@ -2,7 +2,8 @@ from flask import redirect, url_for
 from flask_login import current_user
 
 from app.core.htmx import render
-from app.core.permissions import PUBLIC, SIGNED_IN, requires
+from app.core.args import arg_int
+from app.core.permissions import PUBLIC, SIGNED_IN, can_visit, requires
 from app.main import bp, queries
 
 
@@ -17,6 +18,15 @@ def index():
 @bp.route("/home")
 @requires(SIGNED_IN)
 def dashboard():
+    """A coordinator's home is the day at their site (the today page's own query and partial); every
+    other role's is the list of their sites and seasons."""
+    sites = queries.coordinated_sites(current_user)
+    if sites:
+        from app.daily.labels import template_labels
+
+        data = queries.today_home(sites, arg_int("site"))
+        return render("main/today.html", **data, **template_labels(),
+                      can_manage=can_visit("daily.settings", site_id=data["site"]))
     return render("main/dashboard.html", **queries.dashboard(current_user))
 
 

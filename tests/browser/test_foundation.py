@@ -72,7 +72,7 @@ def test_switch_language_to_english_and_back(page, world, browser_login):
     page.click("[data-testid=lang-switch]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("nav.nav")).to_contain_text("Sites")
-    expect(page.locator("h1").first).to_contain_text("Hello")
+    expect(page.locator("h1").first).to_contain_text("The day at")  # a coordinator's home is the day
     page.goto(f"/sites/{world.site.id}/parties")
     expect(page.locator("h1").first).to_have_text(re.compile(r"^\s*Parties"))
     page.click("[data-testid=lang-switch]")

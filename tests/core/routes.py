@@ -49,7 +49,8 @@ def route_values(db, make, world) -> dict:
                    "training_kind_id": make.training_kind(world.site).id,
                    "donation_id": make.donation(world.site, world.party).id})
 
-    child = make.child(world.site, "张三", allergies="花生")
+    world.users["guardian"].phone = "13911112222"  # the guardian of 张三: linked by phone (OWN_CHILD)
+    child = make.child(world.site, "张三", allergies="花生", guardian_phone="13911112222")
     make.consent(child)
     enrolment = make.enrolment(child, world.season, status="applied")
     pickup = PickupPerson(child_id=child.id, name="李四", relation="舅舅", phone="13900000000")

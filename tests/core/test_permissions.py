@@ -31,6 +31,11 @@ ALLOWED = {
     "meals.view": {"admin", "coordinator", "auditor", "guardian"},
     # a session's attendance: the site's coordinators, and the "volunteer" user rostered on the session
     "attendance.take": {"admin", "coordinator", "volunteer"},
+    # a session's allergy list: the site's coordinators and the volunteer rostered on it (routes.py)
+    "session.allergies": {"admin", "coordinator", "volunteer"},
+    "guardian.self": {"guardian"},
+    # the child's guardian phone is the world's guardian's phone (routes.py)
+    "guardian.own_child": {"guardian"},
 }
 
 # The audit trail moves from the children area to admin (same URL /audit, same need): exactly one
@@ -114,6 +119,9 @@ EXPECTED_NEED = {
     # health and meals
     "health.check_add": "site.manage",
     "health.family_menu": "meals.view",
+    "health.session_allergies": "session.allergies",
+    "health.my_children": "guardian.self",
+    "health.child_meals": "guardian.own_child",
     "health.food_edit": "site.manage",
     "health.food_new": "site.manage",
     "health.foods": "site.view",
