@@ -25,7 +25,8 @@ def test_the_history_is_paged_with_its_total_in_the_same_statement(client, login
     with count_queries() as reads:
         html = coordinator.get(url).get_data(as_text=True)
     assert len(_entries(html)) == 10 and "第 1 页，共 3 页" in html
-    assert reads.count == 13, "\n".join(s[:120] for s in reads.statements)
+    # one of them is the open-alerts badge of a coordinator's navigation
+    assert reads.count == 14, "\n".join(s[:120] for s in reads.statements)
     flat = [" ".join(s.split()) for s in reads.statements]
     assert not [s for s in flat if "FROM (SELECT" in s]  # no count over a subquery
     assert not [s for s in flat if s.startswith("SELECT count(*)") and "FROM role_grants" in s]
