@@ -97,7 +97,7 @@ def test_navigation_shows_each_role_only_what_it_may_use(app, login, world):
         "coordinator": {"首页", "服务点", "志愿者", "儿童"},
         "auditor": {"首页", "服务点", "志愿者"},
         "volunteer": {"首页", "我的志愿服务", "我的班次"},
-        "guardian": {"首页"},
+        "guardian": {"首页", "我的孩子"},
     }
     import re
 
