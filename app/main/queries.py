@@ -121,4 +121,7 @@ def today_home(sites: list[Site], chosen_id: int | None) -> dict:
         present = daily.expected_counts(ids, today)
         chooser = [dict(site=s, alerts=int(open_alerts.get(s.id, 0)), arrived=present[s.id][0],
                         expected=present[s.id][1], chosen=s is site) for s in sites]
-    return dict(daily.today(site, today), chooser=chooser)
+    from app.sites.queries import current_season
+
+    # the season's hub stays one tap away from the day (the home used to list the seasons)
+    return dict(daily.today(site, today), chooser=chooser, home_season=current_season(site.id, today))
