@@ -13,7 +13,7 @@ from flask import g, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import escape
 
 from app.children import bp, exports, importer, queries, services
 from app.children.forms import (ChildForm, ConsentForm, EnrolForm, EraseForm, GuardianForm, ImportForm,
@@ -46,9 +46,9 @@ def _labels():
 
 
 def _texts(labels: dict) -> dict:
-    """``labels`` (lazy strings) translated once, for a table that shows one in every row: each as it
-    renders in a template (a lazy string's ``__html__`` is its text, unescaped)."""
-    return {key: Markup(str(label)) for key, label in labels.items()}
+    """``labels`` (lazy strings) translated once, for a table that shows one in every row; escaped
+    here, so whatever is passed in renders as text."""
+    return {key: escape(str(label)) for key, label in labels.items()}
 
 
 def _child_context(child):
