@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -237,6 +238,7 @@ def main() -> int:
         cpu: dict[str, list[float]] = {key: [] for key, *_ in todo}
         cpu["hello"] = []
         ratios: dict[str, list[float]] = {key: [] for key, *_ in todo}
+        load = [os.getloadavg()[0]]
         with gunicorn("bench.hello:app", env, WORKERS) as hello_port:
             hello_master = gunicorn.master_pid
             with gunicorn("bench.probe:app", env, WORKERS, config=True) as port:
@@ -257,6 +259,7 @@ def main() -> int:
                         ratios[key].append(page / hello)
                     print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.1f}×" for k, v in ratios.items()),
                           flush=True)
+        load.append(os.getloadavg()[0])
     finally:
         shutil.rmtree(instance, ignore_errors=True)
     wall = time.perf_counter() - began
@@ -275,15 +278,16 @@ def main() -> int:
               f"bare Flask route (bench/hello.py, served the same way) measured right before each page: "
               f"{ms['hello']:.2f} ms per request in this run (median); the ratio is the median over the rounds of "
               f"page / bare route (range over the rounds in brackets). SQL: statements of one test-client pass. "
-              f"SQLite; {machine()}; run while other helpers' test suites kept the 2 CPUs busy, so read ratios "
-              f"to about ±30 %. Whole run: {wall / 60:.1f} min.")
+              f"SQLite; {machine()}; load average {load[0]:.1f} when the measuring began and {load[1]:.1f} when it "
+              f"ended (above ~1 on these 2 CPUs, other work shared them: read ratios to about ±30 % then). "
+              f"Whole run: {wall / 60:.1f} min.")
     data_note = (f"Data: bench/district.py (12 sites, {district.children:,} children, 240 volunteers) + "
                  f"bench/district_season.py: each site's season moved to the eight weeks around today and "
                  f"scheduled through `services.create_schedule` (all three tracks, six groups, eight weeks): "
                  f"**{season.sessions:,} sessions** in the district ({season.sessions_site} in the measured "
                  f"season, {season.sessions_week} in its week), {season.staff_rows:,} volunteer places rostered "
                  f"(every fifth session with one left open, one swap offer). Generating them took "
-                 f"{season.generate_seconds:.0f} s (360 schedules, conflict checks included, on the busy machine).")
+                 f"{season.generate_seconds:.0f} s (360 schedules, conflict checks included).")
 
     def table(keys) -> list[str]:
         head = "| page | CPU ms / request | × bare route | SQL | target |"
