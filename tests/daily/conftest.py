@@ -6,12 +6,12 @@ on fixed dates)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from app.children.models import PickupPerson
-from app.core.timeutil import local_today
+from app.core.timeutil import LOCAL_TZ, local_today
 
 
 @dataclass
@@ -32,7 +32,19 @@ def everyday(monkeypatch):
 
 
 @pytest.fixture
-def day_world(db, make, world, everyday) -> Day:
+def morning(monkeypatch):
+    """Eight in the morning of today, Asia/Shanghai: the taps record "now", and a write raises the
+    alerts that are due by then, so the tests run the same day whenever the suite runs (at 08:00
+    nothing is due yet: children are expected by 09:30, picked up by 18:00)."""
+    from app.core import timeutil
+
+    at = datetime.combine(timeutil.system_clock().astimezone(LOCAL_TZ).date(), time(8, 0), tzinfo=LOCAL_TZ)
+    monkeypatch.setattr(timeutil, "clock", lambda: at)
+    return at
+
+
+@pytest.fixture
+def day_world(db, make, world, everyday, morning) -> Day:
     today = local_today()
     season = make.season(world.site, "本季", start_date=today - timedelta(days=20), end_date=today + timedelta(days=20))
     children, pickups = [], {}
