@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, false, func, or_, select
+from sqlalchemy import case, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
-from app.children.queries import Alert, alerts_for
+from app.children.queries import Alert, alert_of, alerts_for
 from app.core.permissions import SITE_VIEW, where_visible
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
@@ -173,6 +173,48 @@ def day_rows(site: Site, day: date) -> list[Row]:
     return [Row(c, records.get(c.id), alerts.get(c.id), pickup_choices(c)) for c in children]
 
 
+# The today page's columns: the child's (what the row, the alert and the allergy check read) and its day
+# record's (what the row shows); one outer join, read-only rows, no ORM instances.
+_PAGE_COLUMNS = (Child.id, Child.name, Child.allergies, Child.high_risk, Child.conditions, Child.may_go_home_alone,
+                 DayRecord.id.label("record_id"), DayRecord.arrived_at, DayRecord.departed_at,
+                 DayRecord.departure_kind, DayRecord.picked_up_by, DayRecord.exception_reason, DayRecord.excuse)
+
+
+def page_rows(site: Site, day: date) -> list[Row]:
+    """The today page's rows (the same children, order, records and alerts as ``day_rows``) in one
+    query: each row's ``child`` and ``record`` are one read-only result row (``record`` is None when
+    the child has no record that day). No pickup choices: ``with_choices`` adds them."""
+    found = db.session.execute(
+        select(*_PAGE_COLUMNS).outerjoin(DayRecord, (DayRecord.child_id == Child.id) & (DayRecord.day == day))
+        .where(Child.site_id == site.id, Child.erased_at.is_(None), Child.id.in_(_expected_ids(site.id, day)))
+        .order_by(Child.name_pinyin, Child.id)).all()
+    return [Row(r, r if r.record_id is not None else None, alert_of(r)) for r in found]
+
+
+def with_choices(rows: list[Row]) -> None:
+    """Fill in the pickup choices (``pickup_choices``) of the rows that offer them: the children
+    arrived and not gone home. One query, none when no row needs them."""
+    waiting = {row.child.id: row for row in rows
+               if row.record is not None and row.record.arrived_at is not None and row.record.departed_at is None}
+    if not waiting:
+        return
+    from app.children.models import Guardian, PickupPerson
+
+    ids = list(waiting)
+    people = union_all(
+        select(literal(0).label("kind"), Guardian.child_id, Guardian.id, Guardian.name, Guardian.relation,
+               Guardian.phone).where(Guardian.child_id.in_(ids)),
+        select(literal(1).label("kind"), PickupPerson.child_id, PickupPerson.id, PickupPerson.name,
+               PickupPerson.relation, PickupPerson.phone).where(PickupPerson.child_id.in_(ids))).subquery()
+    for kind, child_id, person_id, name, relation, phone in db.session.execute(
+            select(people).order_by(people.c.kind, people.c.id)):
+        waiting[child_id].choices.append(Choice(f"g{person_id}", "guardian", name, relation, phone, person_id) if kind == 0
+                                         else Choice(f"p{person_id}", "pickup", name, relation, phone, person_id))
+    for row in waiting.values():
+        if row.child.may_go_home_alone:
+            row.choices.append(Choice("alone", "alone", ""))
+
+
 def counts_of(rows: list[Row]) -> dict[str, int]:
     counts = {"expected": len(rows), "arrived": 0, "departed": 0, "missing": 0, "excused": 0}
     for row in rows:
@@ -195,9 +237,12 @@ def today(site: Site, day: date) -> dict:
     from app.core.timeutil import local_today
     from app.health.queries import allergy_conflicts
 
-    rows = day_rows(site, day)
+    rows = page_rows(site, day)
+    is_today = day == local_today()
+    if is_today:  # the departure forms (taps work for today only)
+        with_choices(rows)
     return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=seasons_covering(site.id, day),
-                is_today=day == local_today(), alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
+                is_today=is_today, alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
                 conflicts=allergy_conflicts(site, day, [row.child for row in rows]),
                 prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
 
