@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, false, func, literal, or_, select, union_all
+from sqlalchemy import Date, bindparam, case, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
@@ -25,11 +26,21 @@ from app.sites.models import Season, Site
 
 WORKDAYS = (0, 1, 2, 3, 4)  # Monday to Friday
 
+# The statements of the today page (every coordinator's home) are built once per process, on first use
+# (the mappers are configured by then), with bound parameters: a request only binds its values, without
+# SQLAlchemy's statement building, coercion and cache-key work (the bulk of a small query's cost).
+SITE_ID, DAY = bindparam("site_id"), bindparam("day", type_=Date)
+
+
+@cache
+def _settings_statement():
+    return select(DailySettings).where(DailySettings.site_id == SITE_ID)
+
 
 # --- settings -------------------------------------------------------------------------------------
 def settings_of(site_id: int) -> DailySettings:
     """The site's alert times; a site without its own row gets the defaults (not saved)."""
-    found = db.session.scalar(select(DailySettings).where(DailySettings.site_id == site_id))
+    found = db.session.scalar(_settings_statement(), {"site_id": site_id})
     if found is not None:
         return found
     from app.daily.models import DEFAULT_ARRIVE_BY, DEFAULT_PICKUP_BY
@@ -38,19 +49,25 @@ def settings_of(site_id: int) -> DailySettings:
 
 
 # --- who is expected ------------------------------------------------------------------------------
+@cache
+def _seasons_statement():
+    return select(Season).where(Season.site_id == SITE_ID, Season.start_date <= DAY, Season.end_date >= DAY,
+                                Season.archived_at.is_(None)).order_by(Season.start_date.desc())
+
+
 def seasons_covering(site_id: int, day: date) -> list[Season]:
-    return list(db.session.scalars(select(Season).where(
-        Season.site_id == site_id, Season.start_date <= day, Season.end_date >= day,
-        Season.archived_at.is_(None)).order_by(Season.start_date.desc())))
+    return list(db.session.scalars(_seasons_statement(), {"site_id": site_id, "day": day}))
 
 
-def _expected_enrolments(site_ids, day: date, *columns):
+def _expected_enrolments(site_ids, day, *columns, workday: bool | None = None):
     """The enrolments expected on ``day`` at the sites ``site_ids`` (one SQL select, the one rule):
     enrolled in a season of the site covering the day, and either
 
     - the season has no session that day (no groups or timetable yet): every enrolled child, on
       the programme's weekdays; or
     - the child is in a group with a session that day that is not cancelled.
+
+    ``day`` may be a bound parameter (``DAY``); then ``workday`` says whether it is a weekday.
     """
     from app.scheduling.models import GroupMember, Session
 
@@ -59,7 +76,9 @@ def _expected_enrolments(site_ids, day: date, *columns):
     in_a_session = (select(GroupMember.id).join(Session, Session.group_id == GroupMember.group_id)
                     .where(GroupMember.enrolment_id == Enrolment.id, Session.on_date == day,
                            Session.cancelled.is_(False)).exists())
-    whole_season = ~any_session if day.weekday() in WORKDAYS else false()
+    if workday is None:
+        workday = day.weekday() in WORKDAYS
+    whole_season = ~any_session if workday else false()
     return (select(*(columns or (Enrolment.child_id, Season.site_id))).join(Season, Season.id == Enrolment.season_id)
             .where(Season.site_id.in_(list(site_ids)), Season.start_date <= day, Season.end_date >= day,
                    Season.archived_at.is_(None), Enrolment.status == "enrolled", or_(whole_season, in_a_session)))
@@ -180,15 +199,35 @@ _PAGE_COLUMNS = (Child.id, Child.name, Child.allergies, Child.high_risk, Child.c
                  DayRecord.departure_kind, DayRecord.picked_up_by, DayRecord.exception_reason, DayRecord.excuse)
 
 
+@cache
+def _page_rows_statement(workday: bool):
+    expected = _expected_enrolments([SITE_ID], DAY, Enrolment.child_id, workday=workday)
+    return (select(*_PAGE_COLUMNS).outerjoin(DayRecord, (DayRecord.child_id == Child.id) & (DayRecord.day == DAY))
+            .where(Child.site_id == SITE_ID, Child.erased_at.is_(None), Child.id.in_(expected))
+            .order_by(Child.name_pinyin, Child.id))
+
+
 def page_rows(site: Site, day: date) -> list[Row]:
     """The today page's rows (the same children, order, records and alerts as ``day_rows``) in one
     query: each row's ``child`` and ``record`` are one read-only result row (``record`` is None when
     the child has no record that day). No pickup choices: ``with_choices`` adds them."""
-    found = db.session.execute(
-        select(*_PAGE_COLUMNS).outerjoin(DayRecord, (DayRecord.child_id == Child.id) & (DayRecord.day == day))
-        .where(Child.site_id == site.id, Child.erased_at.is_(None), Child.id.in_(_expected_ids(site.id, day)))
-        .order_by(Child.name_pinyin, Child.id)).all()
+    found = db.session.execute(_page_rows_statement(day.weekday() in WORKDAYS),
+                               {"site_id": site.id, "day": day}).all()
     return [Row(r, r if r.record_id is not None else None, alert_of(r)) for r in found]
+
+
+@cache
+def _choices_statement():
+    """The guardians (kind 0) then the pickup persons (kind 1) of the children ``child_ids``, each by id."""
+    from app.children.models import Guardian, PickupPerson
+
+    ids = bindparam("child_ids", expanding=True)
+    people = union_all(
+        select(literal(0).label("kind"), Guardian.child_id, Guardian.id, Guardian.name, Guardian.relation,
+               Guardian.phone).where(Guardian.child_id.in_(ids)),
+        select(literal(1).label("kind"), PickupPerson.child_id, PickupPerson.id, PickupPerson.name,
+               PickupPerson.relation, PickupPerson.phone).where(PickupPerson.child_id.in_(ids))).subquery()
+    return select(people).order_by(people.c.kind, people.c.id)
 
 
 def with_choices(rows: list[Row]) -> None:
@@ -198,16 +237,8 @@ def with_choices(rows: list[Row]) -> None:
                if row.record is not None and row.record.arrived_at is not None and row.record.departed_at is None}
     if not waiting:
         return
-    from app.children.models import Guardian, PickupPerson
-
-    ids = list(waiting)
-    people = union_all(
-        select(literal(0).label("kind"), Guardian.child_id, Guardian.id, Guardian.name, Guardian.relation,
-               Guardian.phone).where(Guardian.child_id.in_(ids)),
-        select(literal(1).label("kind"), PickupPerson.child_id, PickupPerson.id, PickupPerson.name,
-               PickupPerson.relation, PickupPerson.phone).where(PickupPerson.child_id.in_(ids))).subquery()
     for kind, child_id, person_id, name, relation, phone in db.session.execute(
-            select(people).order_by(people.c.kind, people.c.id)):
+            _choices_statement(), {"child_ids": list(waiting)}):
         waiting[child_id].choices.append(Choice(f"g{person_id}", "guardian", name, relation, phone, person_id) if kind == 0
                                          else Choice(f"p{person_id}", "pickup", name, relation, phone, person_id))
     for row in waiting.values():
@@ -248,12 +279,16 @@ def today(site: Site, day: date) -> dict:
 
 
 # --- alerts ---------------------------------------------------------------------------------------
+@cache
+def _unresolved_statement(limit: int):
+    return (select(DailyAlert).where(DailyAlert.site_id == SITE_ID, DailyAlert.state != "resolved")
+            .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner))
+            .order_by(DailyAlert.day.desc(), DailyAlert.created_at.desc(), DailyAlert.id.desc()).limit(limit))
+
+
 def unresolved_alerts(site_id: int, limit: int = 200) -> list[DailyAlert]:
     """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
-    return list(db.session.scalars(
-        select(DailyAlert).where(DailyAlert.site_id == site_id, DailyAlert.state != "resolved")
-        .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner))
-        .order_by(DailyAlert.day.desc(), DailyAlert.created_at.desc(), DailyAlert.id.desc()).limit(limit)))
+    return list(db.session.scalars(_unresolved_statement(limit), {"site_id": site_id}))
 
 
 def resolved_alerts(site_id: int, limit: int = 50) -> list[DailyAlert]:
