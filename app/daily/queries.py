@@ -88,6 +88,12 @@ def _expected_ids(site_id: int, day: date):
     return _expected_enrolments([site_id], day, Enrolment.child_id)
 
 
+def expected_ids(site_id: int, day: date) -> set[int]:
+    """Ids of the children expected at the site on ``day`` (the rule of ``expected_children``; one query).
+    Erased children are the caller's to leave out."""
+    return set(db.session.scalars(_expected_ids(site_id, day)))
+
+
 def expected_children(site: Site, day: date) -> list[Child]:
     """The children expected at ``site`` on ``day`` (the rule: ``_expected_enrolments``), with
     guardians and pickup persons loaded. The one answer for every area: the today page, the alerts,
