@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
 from app.children.queries import Alert, alert_of, alerts_for
-from app.core.permissions import SITE_VIEW, where_visible
+from app.core.permissions import SITE_VIEW, visible_site_ids
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
 from app.extensions import db
@@ -310,13 +310,23 @@ def alert_with_people(alert_id: int) -> DailyAlert:
         .execution_options(populate_existing=True)).one()
 
 
+@cache
+def _open_alerts_statement(every_site: bool):
+    count = select(func.count()).select_from(DailyAlert).where(DailyAlert.state != "resolved")
+    return count if every_site else count.where(DailyAlert.site_id.in_(bindparam("site_ids", expanding=True)))
+
+
 def open_alert_count(user, need: str = SITE_VIEW) -> int:
     """Alerts not yet resolved on the sites where ``user`` holds ``need`` (the navigation badge asks
-    for the sites they coordinate)."""
+    for the sites they coordinate; it counts on every page of a coordinator, so its statement is
+    built once)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(select(func.count()).select_from(DailyAlert).where(
-        DailyAlert.state != "resolved", where_visible(DailyAlert.site_id, user, need))) or 0
+    ids = visible_site_ids(user, need)  # None: every site
+    if ids is not None and not ids:
+        return 0
+    return db.session.scalar(_open_alerts_statement(ids is None),
+                             {} if ids is None else {"site_ids": sorted(ids)}) or 0
 
 
 def history_of(site_id: int, day: date, limit: int = 100) -> list[DayRecordChange]:
