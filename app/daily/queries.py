@@ -270,17 +270,19 @@ def counts_of(rows: list[Row]) -> dict[str, int]:
 def today(site: Site, day: date) -> dict:
     """Everything the today page shows (the site's /today and a coordinator's /home): the expected
     children with their records and alerts, the counts, the unresolved alerts, the day's allergy
-    conflicts with the menu, the settings (a fixed number of queries)."""
+    conflicts with the menu, the settings. A fixed number of queries: the pickup choices are asked for
+    only when a child waits to go home today, the menu only when an expected child has an allergy."""
     from app.core.timeutil import local_today
     from app.health.queries import allergy_conflicts
 
     rows = page_rows(site, day)
+    allergic = [row.child for row in rows if (row.child.allergies or "").strip()]  # only they can meet the menu
     is_today = day == local_today()
     if is_today:  # the departure forms (taps work for today only)
         with_choices(rows)
     return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=seasons_covering(site.id, day),
                 is_today=is_today, alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
-                conflicts=allergy_conflicts(site, day, [row.child for row in rows]),
+                conflicts=allergy_conflicts(site, day, allergic) if allergic else [],
                 prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
 
 
