@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.children.models import Child, Enrolment
-from app.children.queries import Alert, alerts_for
+from app.children.queries import Alert, alert_of, alerts_for
 from app.daily.models import ATTENDANCE_MARKS, AttendanceChange, SessionAttendance
 from app.extensions import db
 from app.scheduling.models import Activity, GroupMember, Session
@@ -47,11 +48,16 @@ class RosterRow:
     conflicts: list = field(default_factory=list)   # health.nutrition.Conflict: dish and allergen
 
 
+@cache
+def _session_statement():
+    return (select(Session).options(joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room))
+            .where(Session.id == bindparam("session_id")).execution_options(populate_existing=True))
+
+
 def load_session(session_id: int) -> Session:
-    """The session with its activity, group and room loaded (the page shows them)."""
-    return db.session.scalar(select(Session).options(
-        joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room))
-        .where(Session.id == session_id).execution_options(populate_existing=True))
+    """The session with its activity, group and room loaded (the page shows them). The statement is
+    built once per process (only the id changes)."""
+    return db.session.scalar(_session_statement(), {"session_id": session_id})
 
 
 def _members(session: Session):
@@ -72,16 +78,23 @@ def is_meal(session: Session) -> bool:
     return activity.track == "health"
 
 
-def _conflicts(session: Session, child_ids) -> dict[int, list]:
-    if not child_ids or not is_meal(session):
+def _conflicts(session: Session, children) -> dict[int, list]:
+    """{child id: the day's menu conflicts} of the roster's ``children`` (objects with id, name and
+    allergies) on a meal: those of the children expected that day (``allergy_conflicts`` checks the
+    day's expected children). Only children with an allergy can meet the menu, so a roster without
+    one asks nothing."""
+    allergic = [c for c in children if (c.allergies or "").strip()]
+    if not allergic or not is_meal(session):
         return {}
+    from app.daily.queries import expected_ids
     from app.health.queries import allergy_conflicts
     from app.sites.models import Site
 
+    expected = expected_ids(session.site_id, session.on_date)
     out: dict[int, list] = defaultdict(list)
-    for conflict in allergy_conflicts(db.session.get(Site, session.site_id), session.on_date):
-        if conflict.child_id in child_ids:
-            out[conflict.child_id].append(conflict)
+    for conflict in allergy_conflicts(db.session.get(Site, session.site_id), session.on_date,
+                                      [c for c in allergic if c.id in expected]):
+        out[conflict.child_id].append(conflict)
     return dict(out)
 
 
@@ -92,7 +105,7 @@ def _rows(session: Session, children: list[Child], full_names: bool) -> list[Ros
         marks = {m.child_id: m for m in db.session.scalars(select(SessionAttendance).where(
             SessionAttendance.session_id == session.id, SessionAttendance.child_id.in_(ids)))}
     alerts = alerts_for(ids)
-    conflicts = _conflicts(session, set(ids))
+    conflicts = _conflicts(session, children)
     return [RosterRow(c, c.name if full_names else first_name(c.name), marks.get(c.id), alerts.get(c.id),
                       conflicts.get(c.id, [])) for c in children]
 
@@ -110,10 +123,38 @@ def counts(session: Session, total: int) -> dict[str, int]:
     return out
 
 
+# The roster page's columns: the child's (name, alert, allergies) and its mark's, in one outer join.
+_ROSTER_COLUMNS = (Child.id, Child.name, Child.allergies, Child.high_risk, Child.conditions,
+                   SessionAttendance.id.label("mark_id"), SessionAttendance.status, SessionAttendance.note,
+                   SessionAttendance.marked_at)
+
+
+@cache
+def _roster_statement():
+    """The roster's children (``_members``) with their marks, as read-only rows; built once per process."""
+    return (select(*_ROSTER_COLUMNS).join(Enrolment, Enrolment.child_id == Child.id)
+            .join(GroupMember, GroupMember.enrolment_id == Enrolment.id)
+            .outerjoin(SessionAttendance, (SessionAttendance.session_id == bindparam("session_id"))
+                       & (SessionAttendance.child_id == Child.id))
+            .where(GroupMember.group_id == bindparam("group_id"), Enrolment.season_id == bindparam("season_id"),
+                   Enrolment.status == "enrolled", Child.erased_at.is_(None), Child.site_id == bindparam("site_id"))
+            .order_by(Child.name_pinyin, Child.id))
+
+
+def _roster_rows(session: Session, full_names: bool) -> list[RosterRow]:
+    """The roster's rows in one query (plus the menu check on a meal): each row's ``child`` and ``mark``
+    are one read-only result row (``mark`` is None when the child has no mark yet)."""
+    found = db.session.execute(_roster_statement(), {
+        "session_id": session.id, "group_id": session.group_id, "season_id": session.season_id,
+        "site_id": session.site_id}).all()
+    conflicts = _conflicts(session, found)
+    return [RosterRow(r, r.name if full_names else first_name(r.name), r if r.mark_id is not None else None,
+                      alert_of(r), conflicts.get(r.id, [])) for r in found]
+
+
 def roster(session: Session, *, full_names: bool) -> dict:
     """Everything the roster page shows."""
-    children = list(db.session.scalars(_members(session).order_by(Child.name_pinyin, Child.id)))
-    rows = _rows(session, children, full_names)
+    rows = _roster_rows(session, full_names)
     tally = {mark: 0 for mark in ATTENDANCE_MARKS}
     for row in rows:
         if row.mark is not None:

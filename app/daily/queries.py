@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import bindparam, case, false, func, or_, select
+from sqlalchemy import Date, bindparam, case, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
-from app.children.queries import Alert, alerts_for
-from app.core.permissions import SITE_VIEW, visible_site_ids, where_visible
+from app.children.queries import Alert, alert_of, alerts_for
+from app.core.permissions import SITE_VIEW, visible_site_ids
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
 from app.extensions import db
@@ -25,11 +26,21 @@ from app.sites.models import Season, Site
 
 WORKDAYS = (0, 1, 2, 3, 4)  # Monday to Friday
 
+# The statements of the today page (every coordinator's home) are built once per process, on first use
+# (the mappers are configured by then), with bound parameters: a request only binds its values, without
+# SQLAlchemy's statement building, coercion and cache-key work (the bulk of a small query's cost).
+SITE_ID, DAY = bindparam("site_id"), bindparam("day", type_=Date)
+
+
+@cache
+def _settings_statement():
+    return select(DailySettings).where(DailySettings.site_id == SITE_ID)
+
 
 # --- settings -------------------------------------------------------------------------------------
 def settings_of(site_id: int) -> DailySettings:
     """The site's alert times; a site without its own row gets the defaults (not saved)."""
-    found = db.session.scalar(select(DailySettings).where(DailySettings.site_id == site_id))
+    found = db.session.scalar(_settings_statement(), {"site_id": site_id})
     if found is not None:
         return found
     from app.daily.models import DEFAULT_ARRIVE_BY, DEFAULT_PICKUP_BY
@@ -38,19 +49,25 @@ def settings_of(site_id: int) -> DailySettings:
 
 
 # --- who is expected ------------------------------------------------------------------------------
+@cache
+def _seasons_statement():
+    return select(Season).where(Season.site_id == SITE_ID, Season.start_date <= DAY, Season.end_date >= DAY,
+                                Season.archived_at.is_(None)).order_by(Season.start_date.desc())
+
+
 def seasons_covering(site_id: int, day: date) -> list[Season]:
-    return list(db.session.scalars(select(Season).where(
-        Season.site_id == site_id, Season.start_date <= day, Season.end_date >= day,
-        Season.archived_at.is_(None)).order_by(Season.start_date.desc())))
+    return list(db.session.scalars(_seasons_statement(), {"site_id": site_id, "day": day}))
 
 
-def _expected_enrolments(site_ids, day: date, *columns):
+def _expected_enrolments(site_ids, day, *columns, workday: bool | None = None):
     """The enrolments expected on ``day`` at the sites ``site_ids`` (one SQL select, the one rule):
     enrolled in a season of the site covering the day, and either
 
     - the season has no session that day (no groups or timetable yet): every enrolled child, on
       the programme's weekdays; or
     - the child is in a group with a session that day that is not cancelled.
+
+    ``day`` may be a bound parameter (``DAY``); then ``workday`` says whether it is a weekday.
     """
     from app.scheduling.models import GroupMember, Session
 
@@ -59,7 +76,9 @@ def _expected_enrolments(site_ids, day: date, *columns):
     in_a_session = (select(GroupMember.id).join(Session, Session.group_id == GroupMember.group_id)
                     .where(GroupMember.enrolment_id == Enrolment.id, Session.on_date == day,
                            Session.cancelled.is_(False)).exists())
-    whole_season = ~any_session if day.weekday() in WORKDAYS else false()
+    if workday is None:
+        workday = day.weekday() in WORKDAYS
+    whole_season = ~any_session if workday else false()
     return (select(*(columns or (Enrolment.child_id, Season.site_id))).join(Season, Season.id == Enrolment.season_id)
             .where(Season.site_id.in_(list(site_ids)), Season.start_date <= day, Season.end_date >= day,
                    Season.archived_at.is_(None), Enrolment.status == "enrolled", or_(whole_season, in_a_session)))
@@ -67,6 +86,12 @@ def _expected_enrolments(site_ids, day: date, *columns):
 
 def _expected_ids(site_id: int, day: date):
     return _expected_enrolments([site_id], day, Enrolment.child_id)
+
+
+def expected_ids(site_id: int, day: date) -> set[int]:
+    """Ids of the children expected at the site on ``day`` (the rule of ``expected_children``; one query).
+    Erased children are the caller's to leave out."""
+    return set(db.session.scalars(_expected_ids(site_id, day)))
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
@@ -173,6 +198,60 @@ def day_rows(site: Site, day: date) -> list[Row]:
     return [Row(c, records.get(c.id), alerts.get(c.id), pickup_choices(c)) for c in children]
 
 
+# The today page's columns: the child's (what the row, the alert and the allergy check read) and its day
+# record's (what the row shows); one outer join, read-only rows, no ORM instances.
+_PAGE_COLUMNS = (Child.id, Child.name, Child.allergies, Child.high_risk, Child.conditions, Child.may_go_home_alone,
+                 DayRecord.id.label("record_id"), DayRecord.arrived_at, DayRecord.departed_at,
+                 DayRecord.departure_kind, DayRecord.picked_up_by, DayRecord.exception_reason, DayRecord.excuse)
+
+
+@cache
+def _page_rows_statement(workday: bool):
+    expected = _expected_enrolments([SITE_ID], DAY, Enrolment.child_id, workday=workday)
+    return (select(*_PAGE_COLUMNS).outerjoin(DayRecord, (DayRecord.child_id == Child.id) & (DayRecord.day == DAY))
+            .where(Child.site_id == SITE_ID, Child.erased_at.is_(None), Child.id.in_(expected))
+            .order_by(Child.name_pinyin, Child.id))
+
+
+def page_rows(site: Site, day: date) -> list[Row]:
+    """The today page's rows (the same children, order, records and alerts as ``day_rows``) in one
+    query: each row's ``child`` and ``record`` are one read-only result row (``record`` is None when
+    the child has no record that day). No pickup choices: ``with_choices`` adds them."""
+    found = db.session.execute(_page_rows_statement(day.weekday() in WORKDAYS),
+                               {"site_id": site.id, "day": day}).all()
+    return [Row(r, r if r.record_id is not None else None, alert_of(r)) for r in found]
+
+
+@cache
+def _choices_statement():
+    """The guardians (kind 0) then the pickup persons (kind 1) of the children ``child_ids``, each by id."""
+    from app.children.models import Guardian, PickupPerson
+
+    ids = bindparam("child_ids", expanding=True)
+    people = union_all(
+        select(literal(0).label("kind"), Guardian.child_id, Guardian.id, Guardian.name, Guardian.relation,
+               Guardian.phone).where(Guardian.child_id.in_(ids)),
+        select(literal(1).label("kind"), PickupPerson.child_id, PickupPerson.id, PickupPerson.name,
+               PickupPerson.relation, PickupPerson.phone).where(PickupPerson.child_id.in_(ids))).subquery()
+    return select(people).order_by(people.c.kind, people.c.id)
+
+
+def with_choices(rows: list[Row]) -> None:
+    """Fill in the pickup choices (``pickup_choices``) of the rows that offer them: the children
+    arrived and not gone home. One query, none when no row needs them."""
+    waiting = {row.child.id: row for row in rows
+               if row.record is not None and row.record.arrived_at is not None and row.record.departed_at is None}
+    if not waiting:
+        return
+    for kind, child_id, person_id, name, relation, phone in db.session.execute(
+            _choices_statement(), {"child_ids": list(waiting)}):
+        waiting[child_id].choices.append(Choice(f"g{person_id}", "guardian", name, relation, phone, person_id) if kind == 0
+                                         else Choice(f"p{person_id}", "pickup", name, relation, phone, person_id))
+    for row in waiting.values():
+        if row.child.may_go_home_alone:
+            row.choices.append(Choice("alone", "alone", ""))
+
+
 def counts_of(rows: list[Row]) -> dict[str, int]:
     counts = {"expected": len(rows), "arrived": 0, "departed": 0, "missing": 0, "excused": 0}
     for row in rows:
@@ -191,24 +270,33 @@ def counts_of(rows: list[Row]) -> dict[str, int]:
 def today(site: Site, day: date) -> dict:
     """Everything the today page shows (the site's /today and a coordinator's /home): the expected
     children with their records and alerts, the counts, the unresolved alerts, the day's allergy
-    conflicts with the menu, the settings (a fixed number of queries)."""
+    conflicts with the menu, the settings. A fixed number of queries: the pickup choices are asked for
+    only when a child waits to go home today, the menu only when an expected child has an allergy."""
     from app.core.timeutil import local_today
     from app.health.queries import allergy_conflicts
 
-    rows = day_rows(site, day)
+    rows = page_rows(site, day)
+    allergic = [row.child for row in rows if (row.child.allergies or "").strip()]  # only they can meet the menu
+    is_today = day == local_today()
+    if is_today:  # the departure forms (taps work for today only)
+        with_choices(rows)
     return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=seasons_covering(site.id, day),
-                is_today=day == local_today(), alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
-                conflicts=allergy_conflicts(site, day, [row.child for row in rows]),
+                is_today=is_today, alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
+                conflicts=allergy_conflicts(site, day, allergic) if allergic else [],
                 prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
 
 
 # --- alerts ---------------------------------------------------------------------------------------
+@cache
+def _unresolved_statement(limit: int):
+    return (select(DailyAlert).where(DailyAlert.site_id == SITE_ID, DailyAlert.state != "resolved")
+            .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner))
+            .order_by(DailyAlert.day.desc(), DailyAlert.created_at.desc(), DailyAlert.id.desc()).limit(limit))
+
+
 def unresolved_alerts(site_id: int, limit: int = 200) -> list[DailyAlert]:
     """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
-    return list(db.session.scalars(
-        select(DailyAlert).where(DailyAlert.site_id == site_id, DailyAlert.state != "resolved")
-        .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner))
-        .order_by(DailyAlert.day.desc(), DailyAlert.created_at.desc(), DailyAlert.id.desc()).limit(limit)))
+    return list(db.session.scalars(_unresolved_statement(limit), {"site_id": site_id}))
 
 
 def resolved_alerts(site_id: int, limit: int = 50) -> list[DailyAlert]:
@@ -226,7 +314,8 @@ def alert_with_people(alert_id: int) -> DailyAlert:
 
 def open_alert_count(user, need: str = SITE_VIEW) -> int:
     """Alerts not yet resolved on the sites where ``user`` holds ``need`` (the navigation badge asks
-    for the sites they coordinate)."""
+    for the sites they coordinate; it counts on every page of a coordinator, so its statement is
+    built once)."""
     if not getattr(user, "is_authenticated", False):
         return 0
     sites = visible_site_ids(user, need)

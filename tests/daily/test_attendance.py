@@ -105,6 +105,37 @@ def test_a_lunch_roster_shows_the_menus_conflict_with_a_childs_allergy(db, world
     assert page.count('data-testid="att-conflict"') == 1
 
 
+def test_a_lunch_roster_checks_the_menu_only_for_the_children_expected_that_day(db, world, client, login,
+                                                                               count_queries):
+    from app.health.models import Food, MenuDish, Recipe, RecipeItem
+
+    food = Food(site_id=world.site.id, name_zh="花生酱", food_group="soy_nuts", energy_kcal=600, allergens=1)
+    recipe = Recipe(site_id=world.site.id, name="花生酱拌面")
+    db.session.add_all([food, recipe])
+    db.session.flush()
+    db.session.add_all([RecipeItem(recipe_id=recipe.id, food_id=food.id, grams=10),
+                        MenuDish(site_id=world.site.id, season_id=world.season.id, day=DAY, recipe_id=recipe.id)])
+    db.session.commit()
+    login(client, world.users["coordinator"])
+    counted = []
+    for n, group in ((1, "一年级"), (4, "二年级")):
+        s = roster_session(db, world, names=[f"王{group}"], track="health", group_name=group, activity_name="午餐" + group)
+        for i in range(n):
+            add_member(db, world, s.group, f"陈{i}{group}", allergies="花生")
+        client.get(f"/sessions/{s.id}/attendance")
+        with count_queries() as q:
+            page = client.get(f"/sessions/{s.id}/attendance").get_data(as_text=True)
+        counted.append(q.count)
+        assert page.count('data-testid="att-conflict"') == n
+    assert counted[0] == counted[1], counted
+    # a cancelled lunch: its children are not expected that day, so no menu conflict is shown
+    off = roster_session(db, world, names=["赵六"], track="health", group_name="三年级", activity_name="午餐三",
+                         cancelled=True)
+    add_member(db, world, off.group, "陈停", allergies="花生")
+    page = client.get(f"/sessions/{off.id}/attendance").get_data(as_text=True)
+    assert "陈停" in page and 'data-testid="att-conflict"' not in page
+
+
 # --- all present, then the exceptions ---------------------------------------------------------------------
 def test_all_present_marks_every_unmarked_child_in_one_request_and_keeps_earlier_marks(db, world, client, login):
     s = roster_session(db, world, children=6)

@@ -173,6 +173,52 @@ def test_expected_only_on_weekdays(db, make, world):
     assert expected_children(world.site, date(2025, 9, 1)) == []   # after the season
 
 
+def _options(html, child):
+    """The departure choices offered on ``child``'s row: [(value, label)]."""
+    import re
+
+    row = html.split(f'id="day-row-{child.id}"', 1)[1].split("</tr>", 1)[0]
+    select_ = row.split('name="picked_up_by"', 1)[1].split("</select>", 1)[0] if 'name="picked_up_by"' in row else ""
+    return re.findall(r'<option value="([^"]*)">([^<]*)</option>', select_)
+
+
+def test_the_pickup_choices_come_with_one_query_once_a_child_has_arrived(client, db, make, login, day_world,
+                                                                          count_queries):
+    w = day_world
+    alone_ok = w.children[2]
+    extra = make.child(w.site, "多人")
+    from app.children.models import Guardian, PickupPerson
+
+    db.session.add_all([Guardian(child_id=extra.id, name="父亲", relation="父亲", phone="13911112222"),
+                        PickupPerson(child_id=extra.id, name="舅舅", relation="舅舅", phone="13711112222")])
+    make.enrolment(extra, w.season)
+    db.session.commit()
+    login(client, w.coordinator)
+    url = f"/sites/{w.site.id}/today"
+    client.get(url)
+    with count_queries() as nobody:
+        html = client.get(url).get_data(as_text=True)
+    assert all(_options(html, c) == [] for c in [*w.children, extra])  # nobody to send home yet
+    _arrive(client, w, w.children[0])
+    with count_queries() as one:
+        client.get(url)
+    for child in (alone_ok, extra):
+        _arrive(client, w, child)
+    with count_queries() as three:
+        html = client.get(url).get_data(as_text=True)
+    people = lambda counted: sum("FROM guardians" in s for s in counted.statements)  # noqa: E731
+    assert (people(nobody), people(one), people(three)) == (0, 1, 1)  # one query, whatever the arrivals
+    assert one.count == three.count, (one.count, three.count)
+    guardians = [g.id for g in sorted(extra.guardians, key=lambda g: g.id)]
+    pickups = sorted(p.id for p in db.session.scalars(select(PickupPerson).where(PickupPerson.child_id == extra.id)))
+    assert _options(html, extra) == [("", "由谁接走…"), *[(f"g{i}", f"{n} ({r})") for i, n, r in zip(
+        guardians, ["家长", "父亲"], ["母亲", "父亲"])], *[(f"p{i}", f"{n} ({r})") for i, n, r in zip(
+        pickups, ["舅舅"], ["舅舅"])]]
+    assert _options(html, alone_ok) == [("", "由谁接走…"), (f"g{alone_ok.guardians[0].id}", "家长 (母亲)"),
+                                        (f"p{w.pickups[alone_ok.id].id}", "接送人2 (奶奶)"), ("alone", "自行回家")]
+    assert _options(html, w.children[1]) == []  # not arrived
+
+
 def test_the_today_page_costs_the_same_queries_with_more_children(client, db, make, login, day_world, count_queries):
     w = day_world
     login(client, w.coordinator)
