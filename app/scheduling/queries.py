@@ -231,29 +231,32 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
     dates_of = {"season_id": season.id, "first": dates[0], "last": dates[-1]}
     found = db.session.execute(_week_sessions(), dates_of).all()
     values = DEFAULTS
-    if found:
-        first = found[0]
-        if first.children_per_adult is not None:
-            values = dict(children_per_adult=first.children_per_adult, max_group_size=first.max_group_size,
-                          release_cutoff_hours=first.release_cutoff_hours)
-    judged_by = {}  # (children per adult, largest group) -> staff_queries.Settings
-    slots = []
-    for r in found:
-        limits = (r.children_per_adult, r.max_group_size, r.release_cutoff_hours)
+    judged_by = {}  # the site's (children per adult, largest group, cut-off) -> staff_queries.Settings
+    times = {}      # (starts, ends) -> "09:00–10:30"
+    slots = []      # in the order of found
+    # plain tuples, unpacked (a Row's attribute look-up costs ten times its index)
+    for (sid, on_date, starts, ends, cancelled, needed, lead_id, _g, _r, track, activity, group_name, room_name,
+         lead_name, volunteers, children, *limits) in found:
+        limits = tuple(limits)
         settings = judged_by.get(limits)
         if settings is None:
             settings = judged_by[limits] = (staff_queries.Settings(*limits) if limits[0] is not None
                                             else staff_queries.Settings())
-        ok = staff_queries.ratio_of(r.lead_id, r.volunteers, r.children, r.cancelled, settings).ok
-        slots.append(Slot(r.id, r.on_date, staff_queries.hhmm(r), r.track, r.activity, r.group_name, r.room_name,
-                          r.lead_name if r.lead_id else None, r.cancelled, r.volunteers_needed, r.volunteers,
-                          not ok))
+            if limits[0] is not None:
+                values = dict(zip(("children_per_adult", "max_group_size", "release_cutoff_hours"), limits))
+        time_ = times.get((starts, ends))
+        if time_ is None:
+            time_ = times[(starts, ends)] = f"{starts.strftime('%H:%M')}–{ends.strftime('%H:%M')}"
+        ok = staff_queries.ratio_of(lead_id, volunteers, children, cancelled, settings).ok
+        slots.append(Slot(sid, on_date, time_, track, activity, group_name, room_name,
+                          lead_name if lead_id else None, cancelled, needed, volunteers, not ok))
     if by == "person":
-        people = {r.lead_id: r.lead_name for r in found if r.lead_id}
+        people = {}  # user id -> name: the leads (in the sessions' order), then who holds a place
         keys: dict[int, set[int]] = {}
         for r in found:
-            if r.lead_id:
-                keys[r.id] = {r.lead_id}
+            if r[6]:  # lead_id
+                people[r[6]] = r[13]
+                keys[r[0]] = {r[6]}
         if found:
             for session_id, user_id, name in db.session.execute(_week_people(), dates_of):
                 people[user_id] = name
@@ -264,23 +267,24 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
         by_key = {row.key: row for row in rows}
         for row in rows:
             row.cells = {d: [] for d in dates}
-        for r, slot in zip(found, slots):
-            for key in sorted(keys.get(r.id, ())):
+        for slot in slots:
+            for key in sorted(keys.get(slot.id, ())):
                 if key in by_key:
-                    by_key[key].cells[r.on_date].append(slot)
+                    by_key[key].cells[slot.on_date].append(slot)
     else:
-        column, label, params = (("room_id", "room_name", {"site_id": season.site_id}) if by == "room"
-                                 else ("group_id", "group_name", {"season_id": season.id}))
+        # the rooms (or groups) of the season, then any other one a session of the week is in
+        index, label, params = ((8, 12, {"site_id": season.site_id}) if by == "room"
+                                else (7, 11, {"season_id": season.id}))
         rows = [Row(key, name, True) for key, name in db.session.execute(_named(by), params)]
-        known = {row.key for row in rows}
-        rows += sorted((Row(key, name, True) for key, name in
-                        {getattr(r, column): getattr(r, label) for r in found if getattr(r, column) not in known}.items()),
-                       key=lambda row: row.label)
         by_key = {row.key: row for row in rows}
+        others = {r[index]: r[label] for r in found if r[index] not in by_key}
+        for key, name in sorted(others.items(), key=lambda item: item[1]):
+            rows.append(Row(key, name, True))
         for row in rows:
             row.cells = {d: [] for d in dates}
+            by_key[row.key] = row
         for r, slot in zip(found, slots):
-            by_key[getattr(r, column)].cells[r.on_date].append(slot)
+            by_key[r[index]].cells[slot.on_date].append(slot)
     return dict(season=season, dates=dates, rows=rows, by=by, week_start=week_start, settings=values,
                 below_ratio=sum(1 for slot in slots if slot.below),
                 count=sum(1 for slot in slots if not slot.cancelled),
