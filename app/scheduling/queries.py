@@ -234,9 +234,10 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
     judged_by = {}  # the site's (children per adult, largest group, cut-off) -> staff_queries.Settings
     times = {}      # (starts, ends) -> "09:00–10:30"
     slots = []      # in the order of found
+    owners = []     # each slot's room, group or lead: (id, name), the id None for no lead
     # plain tuples, unpacked (a Row's attribute look-up costs ten times its index)
-    for (sid, on_date, starts, ends, cancelled, needed, lead_id, _g, _r, track, activity, group_name, room_name,
-         lead_name, volunteers, children, *limits) in found:
+    for (sid, on_date, starts, ends, cancelled, needed, lead_id, group_id, room_id, track, activity, group_name,
+         room_name, lead_name, volunteers, children, *limits) in found:
         limits = tuple(limits)
         settings = judged_by.get(limits)
         if settings is None:
@@ -250,13 +251,15 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
         ok = staff_queries.ratio_of(lead_id, volunteers, children, cancelled, settings).ok
         slots.append(Slot(sid, on_date, time_, track, activity, group_name, room_name,
                           lead_name if lead_id else None, cancelled, needed, volunteers, not ok))
+        owners.append((room_id, room_name) if by == "room" else (group_id, group_name) if by == "group"
+                      else (lead_id, lead_name))
     if by == "person":
         people = {}  # user id -> name: the leads (in the sessions' order), then who holds a place
-        keys: dict[int, set[int]] = {}
-        for r in found:
-            if r[6]:  # lead_id
-                people[r[6]] = r[13]
-                keys[r[0]] = {r[6]}
+        keys: dict[int, set[int]] = {}  # session id -> its people
+        for slot, (lead_id, lead_name) in zip(slots, owners):
+            if lead_id:
+                people[lead_id] = lead_name
+                keys[slot.id] = {lead_id}
         if found:
             for session_id, user_id, name in db.session.execute(_week_people(), dates_of):
                 people[user_id] = name
@@ -272,19 +275,18 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
                 if key in by_key:
                     by_key[key].cells[slot.on_date].append(slot)
     else:
-        # the rooms (or groups) of the season, then any other one a session of the week is in
-        index, label, params = ((8, 12, {"site_id": season.site_id}) if by == "room"
-                                else (7, 11, {"season_id": season.id}))
+        # the site's rooms (or the season's groups), then any other one a session of the week is in
+        params = {"site_id": season.site_id} if by == "room" else {"season_id": season.id}
         rows = [Row(key, name, True) for key, name in db.session.execute(_named(by), params)]
         by_key = {row.key: row for row in rows}
-        others = {r[index]: r[label] for r in found if r[index] not in by_key}
+        others = {key: name for key, name in owners if key not in by_key}
         for key, name in sorted(others.items(), key=lambda item: item[1]):
             rows.append(Row(key, name, True))
         for row in rows:
             row.cells = {d: [] for d in dates}
             by_key[row.key] = row
-        for r, slot in zip(found, slots):
-            by_key[r[index]].cells[slot.on_date].append(slot)
+        for slot, (key, _name) in zip(slots, owners):
+            by_key[key].cells[slot.on_date].append(slot)
     return dict(season=season, dates=dates, rows=rows, by=by, week_start=week_start, settings=values,
                 below_ratio=sum(1 for slot in slots if slot.below),
                 count=sum(1 for slot in slots if not slot.cancelled),
