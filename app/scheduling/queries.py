@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
@@ -199,7 +199,8 @@ def _week_people():
             select(st.c.session_id, st.c.user_id, u.c.display_name)
             .select_from(st.join(s, st.c.session_id == s.c.id).join(u, st.c.user_id == u.c.id))
             .where(s.c.season_id == bindparam("season_id"), s.c.on_date >= bindparam("first"),
-                   s.c.on_date <= bindparam("last"), st.c.status.in_(ACTIVE_STAFF_STATUSES))
+                   s.c.on_date <= bindparam("last"),
+                   st.c.status.in_([literal(status) for status in ACTIVE_STAFF_STATUSES]))
             .order_by(st.c.id))
     return _week_people_statement[0]
 

@@ -474,10 +474,13 @@ def volunteers_holding_places(session_id):
     """How many volunteers hold a place on the session ``session_id`` (a column of the enclosing
     SELECT): a correlated scalar subquery counting what ``ratios`` counts besides the lead, so a
     read that fetches its sessions itself needs no second statement for their ratios."""
+    from sqlalchemy import literal  # (imported here: this module's head belongs to its other readers)
+
     staff = SessionStaff.__table__
+    # the statuses as plain parameters (an expanding IN is rewritten at every execution)
     return (select(func.count()).select_from(staff)
             .where(staff.c.session_id == session_id, staff.c.role == "volunteer",
-                   staff.c.status.in_(ACTIVE_STAFF_STATUSES))
+                   staff.c.status.in_([literal(status) for status in ACTIVE_STAFF_STATUSES]))
             .scalar_subquery())
 
 
