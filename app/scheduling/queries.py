@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
 from app.children.models import Child, Enrolment
 from app.core.permissions import COORDINATOR
 from app.extensions import db
+from app.scheduling import staff_queries
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, Activity, Group, GroupMember, Schedule,
                                    SchedulingSettings, Session, SessionStaff)
 from app.scheduling.staff_queries import ratio_for
@@ -101,8 +103,25 @@ def group_page(group: Group) -> dict:
 class Row:
     key: int                  # room, group or user id
     label: str
-    obj: object = None        # the room or group
-    cells: dict = field(default_factory=dict)  # date -> list[Session]
+    printable: bool = False   # a room or a group: its printed timetable is one click away
+    cells: dict = field(default_factory=dict)  # date -> list[Slot]
+
+
+class Slot(NamedTuple):
+    """A session as the week grid shows it (a plain row, no ORM object): its activity, group, room
+    and lead by name, its volunteers holding a place and the ratio verdict of ``staff_queries``."""
+    id: int
+    on_date: date
+    time: str                 # "09:00–10:30"
+    track: str
+    activity: str
+    group: str
+    room: str
+    lead: str | None          # the lead's name; None: no lead
+    cancelled: bool
+    needed: int               # volunteers needed
+    staff: int                # volunteers holding a place
+    below: bool               # below the site's ratio or above its largest group
 
 
 @dataclass
@@ -143,67 +162,136 @@ def _infos(sessions: list[Session]) -> list[SessionInfo]:
     return out
 
 
+_week_statement: list = []
+
+
+def _week_sessions():
+    """The week's sessions as plain rows, each with what the grid shows and what its ratio needs:
+    activity, group, room and lead by name, the volunteers holding a place and the group's size
+    (``staff_queries``' correlated counts) and its site's settings (NULL: the defaults). One
+    statement, built once (on first use) so only its parameters change per request."""
+    if not _week_statement:
+        s, a, g, r, u, st = (model.__table__ for model in (Session, Activity, Group, Room, User, SchedulingSettings))
+        _week_statement.append(
+            select(s.c.id, s.c.on_date, s.c.starts_at, s.c.ends_at, s.c.cancelled, s.c.volunteers_needed,
+                   s.c.lead_id, s.c.group_id, s.c.room_id, a.c.track, a.c.name.label("activity"),
+                   g.c.name.label("group_name"), r.c.name.label("room_name"), u.c.display_name.label("lead_name"),
+                   staff_queries.volunteers_holding_places(s.c.id).label("volunteers"),
+                   staff_queries.group_size(s.c.group_id).label("children"),
+                   st.c.children_per_adult, st.c.max_group_size, st.c.release_cutoff_hours)
+            .select_from(s.join(a, s.c.activity_id == a.c.id).join(g, s.c.group_id == g.c.id)
+                         .join(r, s.c.room_id == r.c.id).outerjoin(u, s.c.lead_id == u.c.id)
+                         .outerjoin(st, st.c.site_id == s.c.site_id))
+            .where(s.c.season_id == bindparam("season_id"), s.c.on_date >= bindparam("first"),
+                   s.c.on_date <= bindparam("last"))
+            .order_by(s.c.on_date, s.c.starts_at, s.c.id))
+    return _week_statement[0]
+
+
+_week_people_statement: list = []
+
+
+def _week_people():
+    """Who holds a place on the week's sessions: (session id, user id, name); one statement."""
+    if not _week_people_statement:
+        s, st, u = Session.__table__, SessionStaff.__table__, User.__table__
+        _week_people_statement.append(
+            select(st.c.session_id, st.c.user_id, u.c.display_name)
+            .select_from(st.join(s, st.c.session_id == s.c.id).join(u, st.c.user_id == u.c.id))
+            .where(s.c.season_id == bindparam("season_id"), s.c.on_date >= bindparam("first"),
+                   s.c.on_date <= bindparam("last"),
+                   st.c.status.in_([literal(status) for status in ACTIVE_STAFF_STATUSES]))
+            .order_by(st.c.id))
+    return _week_people_statement[0]
+
+
+_named_statement: dict = {}
+
+
+def _named(by: str):
+    """The site's rooms (not archived, by name) or the season's groups (not archived, in
+    ``groups_of``' order) as (id, name) rows."""
+    if by not in _named_statement:
+        if by == "room":
+            r = Room.__table__
+            query = (select(r.c.id, r.c.name).where(r.c.site_id == bindparam("site_id"), r.c.archived_at.is_(None))
+                     .order_by(r.c.name))
+        else:
+            g = Group.__table__
+            query = (select(g.c.id, g.c.name).where(g.c.season_id == bindparam("season_id"), g.c.archived_at.is_(None))
+                     .order_by(g.c.grade.is_(None), g.c.grade, g.c.name))
+        _named_statement[by] = query
+    return _named_statement[by]
+
+
 def week(season: Season, week_start: date, by: str = "room", days: int = 7, person_id: int | None = None) -> dict:
     """The week (or one day) of a season as rows (rooms, groups or people) × days, each cell the
-    sessions in it. A fixed number of queries whatever the number of sessions."""
+    sessions in it (``Slot``). Two statements whatever the number of sessions: the sessions with
+    their names, ratio inputs and the site's settings; then the rooms, the groups or the people."""
     dates = [week_start + timedelta(days=i) for i in range(days)]
-    sessions = _sessions_between([Session.season_id == season.id], dates[0], dates[-1])
-    infos = _infos(sessions)
-    if by == "room":
-        rooms = rooms_of(season.site_id)
-        known = {r.id for r in rooms}
-        rooms += sorted({i.session.room for i in infos if i.session.room_id not in known}, key=lambda r: r.name)
-        rows = [Row(r.id, r.name, r) for r in rooms]
-        keys = {i.session.id: [i.session.room_id] for i in infos}
-    elif by == "group":
-        groups = list(db.session.scalars(groups_of(season)))
-        known = {g.id for g in groups}
-        groups += sorted({i.session.group for i in infos if i.session.group_id not in known}, key=lambda g: g.name)
-        rows = [Row(g.id, g.name, g) for g in groups]
-        keys = {i.session.id: [i.session.group_id] for i in infos}
-    else:
-        people = _people_of(sessions)
+    dates_of = {"season_id": season.id, "first": dates[0], "last": dates[-1]}
+    found = db.session.execute(_week_sessions(), dates_of).all()
+    values = DEFAULTS
+    judged_by = {}  # the site's (children per adult, largest group, cut-off) -> staff_queries.Settings
+    times = {}      # (starts, ends) -> "09:00–10:30"
+    slots = []      # in the order of found
+    owners = []     # each slot's room, group or lead: (id, name), the id None for no lead
+    # plain tuples, unpacked (a Row's attribute look-up costs ten times its index)
+    for (sid, on_date, starts, ends, cancelled, needed, lead_id, group_id, room_id, track, activity, group_name,
+         room_name, lead_name, volunteers, children, *limits) in found:
+        limits = tuple(limits)
+        settings = judged_by.get(limits)
+        if settings is None:
+            settings = judged_by[limits] = (staff_queries.Settings(*limits) if limits[0] is not None
+                                            else staff_queries.Settings())
+            if limits[0] is not None:
+                values = dict(zip(("children_per_adult", "max_group_size", "release_cutoff_hours"), limits))
+        time_ = times.get((starts, ends))
+        if time_ is None:
+            time_ = times[(starts, ends)] = f"{starts.strftime('%H:%M')}–{ends.strftime('%H:%M')}"
+        ok = staff_queries.ratio_of(lead_id, volunteers, children, cancelled, settings).ok
+        slots.append(Slot(sid, on_date, time_, track, activity, group_name, room_name,
+                          lead_name if lead_id else None, cancelled, needed, volunteers, not ok))
+        owners.append((room_id, room_name) if by == "room" else (group_id, group_name) if by == "group"
+                      else (lead_id, lead_name))
+    if by == "person":
+        people = {}  # user id -> name: the leads (in the sessions' order), then who holds a place
+        keys: dict[int, set[int]] = {}  # session id -> its people
+        for slot, (lead_id, lead_name) in zip(slots, owners):
+            if lead_id:
+                people[lead_id] = lead_name
+                keys[slot.id] = {lead_id}
+        if found:
+            for session_id, user_id, name in db.session.execute(_week_people(), dates_of):
+                people[user_id] = name
+                keys.setdefault(session_id, set()).add(user_id)
         if person_id is not None:
             people = {pid: name for pid, name in people.items() if pid == person_id}
         rows = [Row(pid, name) for pid, name in sorted(people.items(), key=lambda p: p[1])]
-        keys = {sid: sorted(ids) for sid, ids in _person_sessions([s.id for s in sessions]).items()}
-    by_key = {r.key: r for r in rows}
-    for row in rows:
-        row.cells = {d: [] for d in dates}
-    for info in infos:
-        for key in keys.get(info.session.id, ()):
-            if key in by_key:
-                by_key[key].cells[info.session.on_date].append(info)
-    settings = settings_for(season.site_id)
-    below = sum(1 for i in infos if i.below_ratio)
-    return dict(season=season, dates=dates, rows=rows, by=by, week_start=week_start, settings=settings,
-                below_ratio=below, count=sum(1 for i in infos if not i.session.cancelled),
+        by_key = {row.key: row for row in rows}
+        for row in rows:
+            row.cells = {d: [] for d in dates}
+        for slot in slots:
+            for key in sorted(keys.get(slot.id, ())):
+                if key in by_key:
+                    by_key[key].cells[slot.on_date].append(slot)
+    else:
+        # the site's rooms (or the season's groups), then any other one a session of the week is in
+        params = {"site_id": season.site_id} if by == "room" else {"season_id": season.id}
+        rows = [Row(key, name, True) for key, name in db.session.execute(_named(by), params)]
+        by_key = {row.key: row for row in rows}
+        others = {key: name for key, name in owners if key not in by_key}
+        for key, name in sorted(others.items(), key=lambda item: item[1]):
+            rows.append(Row(key, name, True))
+        for row in rows:
+            row.cells = {d: [] for d in dates}
+            by_key[row.key] = row
+        for slot, (key, _name) in zip(slots, owners):
+            by_key[key].cells[slot.on_date].append(slot)
+    return dict(season=season, dates=dates, rows=rows, by=by, week_start=week_start, settings=values,
+                below_ratio=sum(1 for slot in slots if slot.below),
+                count=sum(1 for slot in slots if not slot.cancelled),
                 previous=week_start - timedelta(days=7), next=week_start + timedelta(days=7))
-
-
-def _people_of(sessions: list[Session]) -> dict[int, str]:
-    people = {s.lead_id: s.lead.display_name for s in sessions if s.lead_id}
-    ids = [s.id for s in sessions]
-    if ids:
-        for user_id, name in db.session.execute(
-                select(SessionStaff.user_id, User.display_name).join(User, SessionStaff.user_id == User.id)
-                .where(SessionStaff.session_id.in_(ids), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES))
-                .distinct()):
-            people[user_id] = name
-    return people
-
-
-def _person_sessions(ids: list[int]) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {}
-    if not ids:
-        return out
-    for session_id, lead_id in db.session.execute(select(Session.id, Session.lead_id).where(
-            Session.id.in_(ids), Session.lead_id.is_not(None))):
-        out.setdefault(session_id, set()).add(lead_id)
-    for session_id, user_id in db.session.execute(select(SessionStaff.session_id, SessionStaff.user_id).where(
-            SessionStaff.session_id.in_(ids), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES))):
-        out.setdefault(session_id, set()).add(user_id)
-    return out
 
 
 def child_week(child: Child, week_start: date) -> list[Session]:

@@ -467,3 +467,31 @@ def volunteer_feed(user_id: int, today: date) -> list[SessionStaff]:
     """The shifts a volunteer holds, from a month ago on (not cancelled)."""
     return _staff_with_session(SessionStaff.user_id == user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
                                Session.on_date >= today - timedelta(days=FEED_PAST_DAYS))
+
+
+# --- ratio inputs as columns of another read (the week grid) ---------------------------------------------
+def volunteers_holding_places(session_id):
+    """How many volunteers hold a place on the session ``session_id`` (a column of the enclosing
+    SELECT): a correlated scalar subquery counting what ``ratios`` counts besides the lead, so a
+    read that fetches its sessions itself needs no second statement for their ratios."""
+    from sqlalchemy import literal  # (imported here: this module's head belongs to its other readers)
+
+    staff = SessionStaff.__table__
+    # the statuses as plain parameters (an expanding IN is rewritten at every execution)
+    return (select(func.count()).select_from(staff)
+            .where(staff.c.session_id == session_id, staff.c.role == "volunteer",
+                   staff.c.status.in_([literal(status) for status in ACTIVE_STAFF_STATUSES]))
+            .scalar_subquery())
+
+
+def group_size(group_id):
+    """The number of children in the group ``group_id`` (a column of the enclosing SELECT), as
+    ``ratios`` counts them: a correlated scalar subquery."""
+    members = GroupMember.__table__
+    return select(func.count()).select_from(members).where(members.c.group_id == group_id).scalar_subquery()
+
+
+def ratio_of(lead_id: int | None, volunteers: int, children: int, cancelled: bool, settings: Settings) -> Ratio:
+    """``ratios``' verdict for one session from inputs read elsewhere (its lead, the volunteers
+    holding a place, its group's size, its site's settings): the same rule as the staffing page."""
+    return _ratio((1 if lead_id else 0) + volunteers, children, cancelled, settings)

@@ -98,6 +98,17 @@ def test_the_week_grid_query_count_does_not_grow_with_sessions(db, client, login
     assert many.count == few.count, (few.count, many.count)
 
 
+def test_the_week_reads_its_sessions_names_and_ratios_in_one_statement(db, plan, count_queries):
+    """``queries.week``: the sessions with their names, volunteers, group sizes and the site's
+    settings in one statement, then the rooms, the groups or the people in a second."""
+    schedule(db, plan.season, plan.activity, plan.group, plan.room, plan.coordinator, lead=plan.coordinator)
+    for by in ("room", "group", "person"):
+        with count_queries() as reads:
+            data = queries.week(plan.season, MONDAY, by)
+        assert reads.count == 2, (by, reads.statements)
+        assert sum(len(cell) for row in data["rows"] for cell in row.cells.values()) == 5, by
+
+
 def test_child_week_lists_the_sessions_of_the_childs_groups(db, plan):
     made = schedule(db, plan.season, plan.activity, plan.group, plan.room, plan.coordinator, last=date(2025, 7, 25))
     schedule(db, plan.season, plan.other_activity, plan.other_group, plan.other_room, plan.coordinator)
