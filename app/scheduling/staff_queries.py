@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
@@ -22,10 +22,11 @@ from app.core.permissions import COORDINATOR
 from app.core.timeutil import LOCAL_TZ, local_now
 from app.extensions import db
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, DEFAULT_CHILDREN_PER_ADULT, DEFAULT_MAX_GROUP_SIZE,
-                                   DEFAULT_RELEASE_CUTOFF_HOURS, CalendarToken, GroupMember, SchedulingSettings,
-                                   Session, SessionStaff, Unavailability)
+                                   DEFAULT_RELEASE_CUTOFF_HOURS, Activity, CalendarToken, Group, GroupMember,
+                                   SchedulingSettings, Session, SessionStaff, Unavailability)
+from app.sites.models import Room
 from app.volunteers.eligibility import evaluate, facts_for
-from app.volunteers.models import VolunteerProfile
+from app.volunteers.models import IdentityMixin, VolunteerProfile
 
 CHECK_IN_OPENS_MINUTES = 60   # a volunteer may check in from an hour before the shift
 LOOK_AHEAD_DAYS = 28          # the phone lists shifts of the next four weeks
@@ -125,36 +126,31 @@ def ratio_for(session_ids) -> dict[int, tuple[int, int, bool]]:
 
 
 # --- who is busy, unavailable, or not eligible -----------------------------------------------------------
-def _overlapping(site_id: int | None, day: date, start, end, exclude_id: int | None) -> list[Session]:
-    query = (select(Session).options(joinedload(Session.activity))
-             .where(Session.on_date == day, Session.cancelled.is_(False),
-                    Session.starts_at < end, Session.ends_at > start))
-    if exclude_id is not None:
-        query = query.where(Session.id != exclude_id)
-    return list(db.session.scalars(query.order_by(Session.starts_at, Session.id)))
-
-
 def busy_elsewhere(user_ids, session: Session) -> dict[int, str]:
     """Of ``user_ids``, those already on another session at an overlapping time that day (leading it
-    or holding a place), each with the reason in words: "Already on 书法 at 09:00–10:30." Two
-    queries. Sessions of every site count: a person cannot be in two places at once anywhere."""
+    or holding a place), each with the reason in words: "Already on 书法 at 09:00–10:30." One
+    query (the overlapping sessions, each with the asked people holding a place on it). Sessions of
+    every site count: a person cannot be in two places at once anywhere. Leading a session counts
+    first (the earliest such session), then places in the order they were made."""
     user_ids = set(user_ids)
     if not user_ids:
         return {}
-    others = _overlapping(None, session.on_date, session.starts_at, session.ends_at, session.id)
-    if not others:
-        return {}
-    by_id = {s.id: s for s in others}
-    found: dict[int, Session] = {}
-    for other in others:
-        if other.lead_id in user_ids:
-            found.setdefault(other.lead_id, other)
-    for session_id, user_id in db.session.execute(
-            select(SessionStaff.session_id, SessionStaff.user_id).where(
-                SessionStaff.session_id.in_(list(by_id)), SessionStaff.user_id.in_(user_ids),
-                SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).order_by(SessionStaff.id)):
-        found.setdefault(user_id, by_id[session_id])
-    return {user_id: _("Already on %(activity)s at %(time)s.", activity=other.activity.name, time=hhmm(other))
+    rows = db.session.execute(
+        select(Session.id, Session.starts_at, Session.ends_at, Session.lead_id, Activity.name.label("activity"),
+               SessionStaff.id.label("staff_id"), SessionStaff.user_id)
+        .select_from(Session).join(Activity, Activity.id == Session.activity_id)
+        .outerjoin(SessionStaff, and_(SessionStaff.session_id == Session.id, SessionStaff.user_id.in_(user_ids),
+                                      SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)))
+        .where(Session.on_date == session.on_date, Session.cancelled.is_(False),
+               Session.starts_at < session.ends_at, Session.ends_at > session.starts_at, Session.id != session.id)
+        .order_by(Session.starts_at, Session.id)).all()
+    found: dict[int, object] = {}
+    for row in rows:  # one row per (session, person on it); the sessions in order
+        if row.lead_id in user_ids:
+            found.setdefault(row.lead_id, row)
+    for row in sorted((r for r in rows if r.staff_id is not None), key=lambda r: r.staff_id):
+        found.setdefault(row.user_id, row)
+    return {user_id: _("Already on %(activity)s at %(time)s.", activity=other.activity, time=hhmm(other))
             for user_id, other in found.items()}
 
 
@@ -174,27 +170,31 @@ def unavailable_reason(reason: str) -> str:
     return _("Unavailable that day.")
 
 
+def _reasons(profile, session: Session, facts, unavailable: str | None, busy: str | None) -> list[str]:
+    """Why ``profile`` may not serve on ``session``, in the order the roster shows them: not of the
+    site, the eligibility rule's reasons on the session's day, unavailable that day, already on
+    another session then."""
+    reasons = list(evaluate(profile, session.on_date, facts).reasons)
+    if profile.site_id != session.site_id:
+        reasons.insert(0, _("Not a volunteer of this site."))
+    if unavailable is not None:
+        reasons.append(unavailable)
+    if busy is not None:
+        reasons.append(busy)
+    return reasons
+
+
 def reasons_against(profiles: list[VolunteerProfile], session: Session, *, facts_day: date | None = None
                     ) -> dict[int, list[str]]:
     """Why each volunteer may not serve on ``session``: the eligibility rule's reasons on the
     session's day, then "unavailable that day", then "already on ... at ...". Empty: may serve.
-    Six queries whatever the number of volunteers."""
+    Five queries whatever the number of volunteers."""
     if not profiles:
         return {}
     facts = facts_for(profiles, facts_day or session.on_date)
     unavailable = unavailable_on([p.id for p in profiles], session.on_date)
     busy = busy_elsewhere([p.user_id for p in profiles], session)
-    out = {}
-    for profile in profiles:
-        reasons = list(evaluate(profile, session.on_date, facts[profile.id]).reasons)
-        if profile.site_id != session.site_id:
-            reasons.insert(0, _("Not a volunteer of this site."))
-        if profile.id in unavailable:
-            reasons.append(unavailable[profile.id])
-        if profile.user_id in busy:
-            reasons.append(busy[profile.user_id])
-        out[profile.id] = reasons
-    return out
+    return {p.id: _reasons(p, session, facts[p.id], unavailable.get(p.id), busy.get(p.user_id)) for p in profiles}
 
 
 # --- the coordinator's roster page ---------------------------------------------------------------------
@@ -209,9 +209,21 @@ class StaffRow:
     hour_entry_id: int | None
 
 
+class Volunteer:
+    """What the roster shows of a volunteer and what the eligibility rule reads (``evaluate`` and
+    ``facts_for`` take it for a profile): plain columns, not an ORM profile with its account and
+    the account's roles."""
+    __slots__ = ("id", "user_id", "site_id", "real_name", "archived_at", "birth_date", "guardian_consent")
+    is_minor = IdentityMixin.is_minor
+
+    def __init__(self, id, user_id, site_id, real_name, archived_at, birth_date, guardian_consent):  # noqa: A002
+        self.id, self.user_id, self.site_id, self.real_name = id, user_id, site_id, real_name
+        self.archived_at, self.birth_date, self.guardian_consent = archived_at, birth_date, guardian_consent
+
+
 @dataclass
 class Candidate:
-    profile: VolunteerProfile
+    profile: VolunteerProfile | Volunteer
     reasons: list[str]
     holds_place: bool = False
 
@@ -227,43 +239,66 @@ class LeadChoice:
     busy: str = ""
 
 
-def load_session(session: Session) -> Session:
-    """The session with its activity, group, room and lead loaded (one query)."""
-    return db.session.scalars(select(Session).options(
-        joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room),
-        joinedload(Session.lead)).where(Session.id == session.id)).one()
-
-
-def staff_rows(session: Session) -> list[SessionStaff]:
-    return list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user),
-                                                                joinedload(SessionStaff.profile))
-                                   .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)))
-
-
-def leads_of(site_id: int) -> list[User]:
-    """Who can lead a session: the site's active coordinators (social workers)."""
-    return list(db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+def leads_of(site_id: int):
+    """Who can lead a session: the site's active coordinators (social workers), as rows of
+    ``id`` and ``display_name``."""
+    return db.session.execute(select(User.id, User.display_name).join(RoleGrant, RoleGrant.user_id == User.id).where(
         RoleGrant.site_id == site_id, RoleGrant.role == COORDINATOR, User.active.is_(True))
-        .order_by(User.display_name).distinct()))
+        .order_by(User.display_name).distinct()).all()
+
+
+def _roster_head(session: Session):
+    """The names the roster page shows of the session (activity, group, room, lead), the site's
+    settings (None without a row) and the group's size, in one row."""
+    children = select(func.count()).where(GroupMember.group_id == Session.group_id).scalar_subquery()
+    return db.session.execute(
+        select(Activity.name.label("activity_name"), Group.name.label("group_name"), Room.name.label("room_name"),
+               User.display_name.label("lead_name"), SchedulingSettings.children_per_adult,
+               SchedulingSettings.max_group_size, SchedulingSettings.release_cutoff_hours,
+               children.label("children"))
+        .select_from(Session).join(Activity, Activity.id == Session.activity_id).join(Group, Group.id == Session.group_id)
+        .join(Room, Room.id == Session.room_id).outerjoin(User, User.id == Session.lead_id)
+        .outerjoin(SchedulingSettings, SchedulingSettings.site_id == Session.site_id)
+        .where(Session.id == session.id)).one()
 
 
 def roster_page(session: Session) -> dict:
-    """Everything the roster page shows, in a fixed number of queries."""
-    session = load_session(session)
-    settings = settings_of(session.site_id)
-    staff = staff_rows(session)
+    """Everything the roster page shows, in eight queries whatever the number of volunteers: the
+    session's names with the site's settings and the group's size; the people on it; the site's
+    volunteers with their unavailability that day; the rule's facts (three); who is busy elsewhere
+    (volunteers and leads at once); the leads. The ratio is counted from these (as ``ratios``)."""
+    head = _roster_head(session)
+    settings = (Settings() if head.children_per_adult is None else
+                Settings(head.children_per_adult, head.max_group_size, head.release_cutoff_hours))
+    staff = db.session.execute(
+        select(SessionStaff.id, SessionStaff.user_id, SessionStaff.role, SessionStaff.status,
+               SessionStaff.checked_in_at, SessionStaff.checked_out_at,
+               func.coalesce(VolunteerProfile.real_name, User.display_name).label("name"))
+        .select_from(SessionStaff).join(User, User.id == SessionStaff.user_id)
+        .outerjoin(VolunteerProfile, VolunteerProfile.id == SessionStaff.profile_id)
+        .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)).all()
     holding = {s.user_id for s in staff if s.status in ACTIVE_STAFF_STATUSES}
-    profiles = list(db.session.scalars(select(VolunteerProfile).where(
-        VolunteerProfile.site_id == session.site_id, VolunteerProfile.archived_at.is_(None))
-        .order_by(VolunteerProfile.real_name)))
-    reasons = reasons_against(profiles, session)
-    candidates = [Candidate(p, reasons[p.id], p.user_id in holding) for p in profiles]
-    candidates.sort(key=lambda c: (c.holds_place, bool(c.reasons), c.profile.real_name))
+    profiles, unavailable = [], {}
+    for row in db.session.execute(
+            select(VolunteerProfile.id, VolunteerProfile.user_id, VolunteerProfile.site_id, VolunteerProfile.real_name,
+                   VolunteerProfile.archived_at, VolunteerProfile.birth_date, VolunteerProfile.guardian_consent,
+                   Unavailability.id.label("unavailable_id"), Unavailability.reason)
+            .outerjoin(Unavailability, and_(Unavailability.profile_id == VolunteerProfile.id,
+                                            Unavailability.on_date == session.on_date))
+            .where(VolunteerProfile.site_id == session.site_id, VolunteerProfile.archived_at.is_(None))
+            .order_by(VolunteerProfile.real_name)):
+        profiles.append(Volunteer(*row[:7]))
+        if row.unavailable_id is not None:
+            unavailable[row.id] = unavailable_reason(row.reason)
+    facts = facts_for(profiles, session.on_date)
     leads = leads_of(session.site_id)
-    busy = busy_elsewhere([u.id for u in leads], session)
-    ratio = ratios([session.id])[session.id]
+    busy = busy_elsewhere([p.user_id for p in profiles] + [u.id for u in leads], session)
+    candidates = [Candidate(p, _reasons(p, session, facts[p.id], unavailable.get(p.id), busy.get(p.user_id)),
+                            p.user_id in holding) for p in profiles]
+    candidates.sort(key=lambda c: (c.holds_place, bool(c.reasons), c.profile.real_name))
     volunteers = sum(1 for s in staff if s.role == "volunteer" and s.status in ACTIVE_STAFF_STATUSES)
-    return dict(session=session, settings=settings, staff=staff, candidates=candidates, ratio=ratio,
+    ratio = _ratio((1 if session.lead_id else 0) + volunteers, head.children, session.cancelled, settings)
+    return dict(session=session, head=head, settings=settings, staff=staff, candidates=candidates, ratio=ratio,
                 leads=[LeadChoice(u.id, u.display_name, busy.get(u.id, "")) for u in leads],
                 open_places=max(session.volunteers_needed - volunteers, 0), volunteers=volunteers,
                 cutoff=cutoff_of(session, settings))

@@ -55,7 +55,9 @@ class Qualification:
 
 @dataclass
 class Facts:
-    """What the rule needs to know about one volunteer."""
+    """What the rule needs to know about one volunteer. The latest check is a ``BackgroundCheck``
+    when the caller gave the checks, else a row of its ``id``, ``profile_id``, ``checked_on`` and
+    ``result``."""
     latest_check: BackgroundCheck | None
     qualifications: list[Qualification]  # one per training kind of the site (not archived)
 
@@ -122,11 +124,12 @@ def facts_for(profiles: list[VolunteerProfile], on_date: date | None = None, *,
     latest = {(pid, kid): held for pid, kid, held in
               db.session.execute(latest_query.group_by(TrainingAttendance.profile_id, TrainingSession.kind_id))}
 
-    if checks is None:
-        check_query = select(BackgroundCheck).where(BackgroundCheck.profile_id.in_(ids))
+    if checks is None:  # the columns the rule reads (no ORM objects)
+        check_query = select(BackgroundCheck.id, BackgroundCheck.profile_id, BackgroundCheck.checked_on,
+                             BackgroundCheck.result).where(BackgroundCheck.profile_id.in_(ids))
         if on_date is not None:
             check_query = check_query.where(BackgroundCheck.checked_on <= on_date)
-        checks = list(db.session.scalars(check_query))
+        checks = db.session.execute(check_query).all()
     latest_checks: dict[int, BackgroundCheck] = {}
     for check in sorted(checks, key=lambda c: (c.checked_on, c.id)):
         if on_date is None or check.checked_on <= on_date:
