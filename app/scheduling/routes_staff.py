@@ -155,13 +155,15 @@ def season_shifts(season: Season):
 
 # --- the volunteer's phone ---------------------------------------------------------------------------------
 def _my_page(unavailable_form=None, calendar_url: str | None = None, status: int = 200):
-    profile = profile_for_user(current_user)
+    profile = queries.volunteer_of(current_user.id)
     if profile is None:
         return render("volunteers/no_profile.html", status=404)
     data = queries.my_shifts(profile)
     # the roster of a shift's children, from its day on (attendance cannot be taken before)
-    attendance_urls = {shift.session.id: url_if_allowed("daily.attendance", occurrence_id=shift.session)
-                       for shift in data["upcoming"] if shift.session.on_date <= local_today()}
+    today = local_today()
+    sessions = queries.sessions_by_id(shift.session.id for shift in data["upcoming"] if shift.session.on_date <= today)
+    attendance_urls = {session_id: url_if_allowed("daily.attendance", occurrence_id=session)
+                       for session_id, session in sessions.items()}
     return render("scheduling/staff/my_shifts.html", status=status, calendar_url=calendar_url,
                   unavailable_form=unavailable_form or UnavailableForm(formdata=None),
                   unmark_form=UnmarkForm(formdata=None), attendance_urls=attendance_urls, **data)

@@ -307,9 +307,12 @@ def roster_page(session: Session) -> dict:
 # --- a volunteer's phone ---------------------------------------------------------------------------------
 @dataclass
 class Shift:
-    """A session as a volunteer's list shows it."""
-    session: Session
-    staff: SessionStaff | None = None
+    """A session as a volunteer's list shows it: ``session`` is a row of the session's columns and
+    names (``id``, ``on_date``, ``starts_at``, ``ends_at``, ``cancelled``, ``volunteers_needed``,
+    ``activity_name``, ``track``, ``group_name``, ``room_name``); ``staff`` the same row with the
+    person's place (``staff_id``, ``status``, ``checked_in_at``, ``checked_out_at``)."""
+    session: object
+    staff: object | None = None
     places: int = 0                       # open places left (open shifts)
     reasons: list[str] = field(default_factory=list)
     can_give_up: bool = False
@@ -322,99 +325,130 @@ def _sessions_with(query):
     return query.options(joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room))
 
 
-def _active_counts(session_ids) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    return dict(db.session.execute(select(SessionStaff.session_id, func.count()).where(
-        SessionStaff.session_id.in_(list(session_ids)), SessionStaff.role == "volunteer",
-        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).group_by(SessionStaff.session_id)).all())
+def _shift_columns():
+    return (Session.id, Session.on_date, Session.starts_at, Session.ends_at, Session.cancelled,
+            Session.volunteers_needed, Activity.name.label("activity_name"), Activity.track,
+            Group.name.label("group_name"), Room.name.label("room_name"))
 
 
-def _my_reasons(profile: VolunteerProfile, sessions: list[Session], today: date) -> dict[int, list[str]]:
-    """Why ``profile`` may not take each of ``sessions`` (fixed number of queries): the rule's
-    reasons on each session's day (facts known today), unavailable dates, and sessions at the
-    same time that the volunteer already holds."""
+def _with_names(query):
+    return (query.join(Activity, Activity.id == Session.activity_id).join(Group, Group.id == Session.group_id)
+            .join(Room, Room.id == Session.room_id))
+
+
+def _staff_columns():
+    return (SessionStaff.id.label("staff_id"), SessionStaff.status, SessionStaff.checked_in_at,
+            SessionStaff.checked_out_at)
+
+
+def volunteer_of(user_id: int) -> Volunteer | None:
+    """The volunteer profile of an account, as the columns the phone page and the rule read."""
+    row = db.session.execute(select(
+        VolunteerProfile.id, VolunteerProfile.user_id, VolunteerProfile.site_id, VolunteerProfile.real_name,
+        VolunteerProfile.archived_at, VolunteerProfile.birth_date, VolunteerProfile.guardian_consent)
+        .where(VolunteerProfile.user_id == user_id)).first()
+    return Volunteer(*row) if row is not None else None
+
+
+def _my_reasons(profile, sessions, today: date, held, unavailable) -> dict[int, list[str]]:
+    """Why ``profile`` may not take each of ``sessions`` (three queries, the rule's facts): the
+    rule's reasons on each session's day (facts known today, the rule applied once a day), the
+    dates marked unavailable (``unavailable``, from today on) and the sessions at the same time
+    that the volunteer already holds (among ``held``: their places from yesterday on)."""
     if not sessions:
         return {}
     facts = facts_for([profile], today)[profile.id]
     days = {s.on_date for s in sessions}
-    unavailable = dict(db.session.execute(select(Unavailability.on_date, Unavailability.reason).where(
-        Unavailability.profile_id == profile.id, Unavailability.on_date.in_(days))).all())
-    mine = list(db.session.scalars(_sessions_with(select(Session)).join(
-        SessionStaff, SessionStaff.session_id == Session.id).where(
-        SessionStaff.user_id == profile.user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
-        Session.on_date.in_(days), Session.cancelled.is_(False))))
+    marked = {u.on_date: u.reason for u in unavailable}
+    mine: dict[date, list] = {}
+    for row in held:
+        if not row.cancelled and row.on_date in days:
+            mine.setdefault(row.on_date, []).append(row)
+    by_day: dict[date, list[str]] = {}
     out = {}
     for session in sessions:
-        reasons = list(evaluate(profile, session.on_date, facts).reasons)
-        if session.on_date in unavailable:
-            reasons.append(unavailable_reason(unavailable[session.on_date]))
-        for other in mine:
-            if (other.id != session.id and other.on_date == session.on_date
-                    and other.starts_at < session.ends_at and session.starts_at < other.ends_at):
-                reasons.append(_("Already on %(activity)s at %(time)s.", activity=other.activity.name,
+        day = session.on_date
+        rule = by_day.get(day)
+        if rule is None:
+            rule = by_day[day] = evaluate(profile, day, facts).reasons
+        reasons = list(rule)
+        if day in marked:
+            reasons.append(unavailable_reason(marked[day]))
+        for other in mine.get(day, ()):
+            if other.id != session.id and other.starts_at < session.ends_at and session.starts_at < other.ends_at:
+                reasons.append(_("Already on %(activity)s at %(time)s.", activity=other.activity_name,
                                  time=hhmm(other)))
                 break
         out[session.id] = reasons
     return out
 
 
-def my_shifts(profile: VolunteerProfile, now: datetime | None = None) -> dict:
+def my_shifts(profile, now: datetime | None = None) -> dict:
     """The volunteer's phone page: upcoming shifts (with what can be done to each), open shifts of
-    the next four weeks to sign up for, swap offers to take, unavailable dates, the calendar link."""
+    the next four weeks to sign up for, swap offers to take, unavailable dates, the calendar link.
+    Nine queries whatever the number of shifts; the sessions are rows of columns and names.
+    ``profile``: a ``VolunteerProfile`` or a ``Volunteer``."""
     now = now or local_now()
     today = now.date()
     until = today + timedelta(days=LOOK_AHEAD_DAYS)
     settings = settings_of(profile.site_id)
-    rows = list(db.session.scalars(
-        select(SessionStaff).options(joinedload(SessionStaff.session).joinedload(Session.activity),
-                                     joinedload(SessionStaff.session).joinedload(Session.group),
-                                     joinedload(SessionStaff.session).joinedload(Session.room))
-        .join(Session, SessionStaff.session_id == Session.id)
+    # every place the volunteer holds from yesterday on (a shift checked into yesterday and never
+    # checked out is still theirs to check out)
+    rows = db.session.execute(_with_names(
+        select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
+        .join(Session, SessionStaff.session_id == Session.id))
         .where(SessionStaff.user_id == profile.user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
                Session.on_date >= today - timedelta(days=1))
-        .order_by(Session.on_date, Session.starts_at, Session.id)))
+        .order_by(Session.on_date, Session.starts_at, Session.id)).all()
     upcoming = []
     for row in rows:
-        session = row.session
         checked_in = row.checked_in_at is not None
-        if session.cancelled or (ends_at(session) < now and (not checked_in or row.checked_out_at is not None)):
+        if row.cancelled or (ends_at(row) < now and (not checked_in or row.checked_out_at is not None)):
             continue
         upcoming.append(Shift(
-            session, row,
-            can_give_up=not checked_in and now < starts_at(session) and row.status != "swap_offered",
-            after_cutoff=now >= cutoff_of(session, settings),
-            can_check_in=not checked_in and session.on_date == today
-            and now >= starts_at(session) - timedelta(minutes=CHECK_IN_OPENS_MINUTES),
+            row, row,
+            can_give_up=not checked_in and now < starts_at(row) and row.status != "swap_offered",
+            after_cutoff=now >= cutoff_of(row, settings),
+            can_check_in=not checked_in and row.on_date == today
+            and now >= starts_at(row) - timedelta(minutes=CHECK_IN_OPENS_MINUTES),
             can_check_out=checked_in and row.checked_out_at is None))
     held = {s.session.id for s in upcoming}
 
-    candidates = list(db.session.scalars(_sessions_with(select(Session)).where(
-        Session.site_id == profile.site_id, Session.cancelled.is_(False), Session.on_date >= today,
-        Session.on_date <= until, Session.volunteers_needed > 0).order_by(Session.on_date, Session.starts_at)))
-    candidates = [s for s in candidates if starts_at(s) > now and s.id not in held]
-    counts = _active_counts([s.id for s in candidates])
-    open_sessions = [s for s in candidates if s.volunteers_needed > counts.get(s.id, 0)]
+    # the site's sessions of the next four weeks with a place nobody holds
+    holding = (select(func.count()).where(
+        SessionStaff.session_id == Session.id, SessionStaff.role == "volunteer",
+        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).correlate(Session).scalar_subquery())
+    open_sessions = [s for s in db.session.execute(_with_names(
+        select(*_shift_columns(), holding.label("holding")).select_from(Session))
+        .where(Session.site_id == profile.site_id, Session.cancelled.is_(False), Session.on_date >= today,
+               Session.on_date <= until, Session.volunteers_needed > holding)
+        .order_by(Session.on_date, Session.starts_at)) if starts_at(s) > now and s.id not in held]
 
-    offers = list(db.session.scalars(
-        select(SessionStaff).options(joinedload(SessionStaff.session).joinedload(Session.activity),
-                                     joinedload(SessionStaff.session).joinedload(Session.group),
-                                     joinedload(SessionStaff.session).joinedload(Session.room))
-        .join(Session, SessionStaff.session_id == Session.id)
+    offers = [o for o in db.session.execute(_with_names(
+        select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
+        .join(Session, SessionStaff.session_id == Session.id))
         .where(Session.site_id == profile.site_id, SessionStaff.status == "swap_offered",
                SessionStaff.user_id != profile.user_id, Session.cancelled.is_(False),
                Session.on_date >= today, Session.on_date <= until)
-        .order_by(Session.on_date, Session.starts_at, SessionStaff.id)))
-    offers = [o for o in offers if starts_at(o.session) > now and o.session_id not in held]
+        .order_by(Session.on_date, Session.starts_at, SessionStaff.id)) if starts_at(o) > now and o.id not in held]
 
-    reasons = _my_reasons(profile, open_sessions + [o.session for o in offers], today)
-    unavailable = list(db.session.scalars(select(Unavailability).where(
-        Unavailability.profile_id == profile.id, Unavailability.on_date >= today).order_by(Unavailability.on_date)))
+    unavailable = db.session.execute(select(Unavailability.on_date, Unavailability.reason).where(
+        Unavailability.profile_id == profile.id, Unavailability.on_date >= today)
+        .order_by(Unavailability.on_date)).all()
+    reasons = _my_reasons(profile, open_sessions + offers, today, rows, unavailable)
     return dict(profile=profile, settings=settings, now=now, today=today, upcoming=upcoming,
-                open_shifts=[Shift(s, places=s.volunteers_needed - counts.get(s.id, 0), reasons=reasons[s.id])
+                open_shifts=[Shift(s, places=s.volunteers_needed - s.holding, reasons=reasons[s.id])
                              for s in open_sessions],
-                swap_offers=[Shift(o.session, o, reasons=reasons[o.session_id]) for o in offers],
+                swap_offers=[Shift(o, o, reasons=reasons[o.id]) for o in offers],
                 unavailable=unavailable, calendar=active_token(profile.user_id))
+
+
+def sessions_by_id(ids) -> dict[int, Session]:
+    """The sessions of ``ids`` (one query; none without ids), e.g. for asking who may open them."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(select(Session).where(Session.id.in_(ids)))}
 
 
 def active_token(user_id: int) -> CalendarToken | None:
