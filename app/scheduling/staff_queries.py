@@ -10,11 +10,12 @@ A person "holds a place" on a session while their row's status is in ``ACTIVE_ST
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
@@ -32,6 +33,10 @@ CHECK_IN_OPENS_MINUTES = 60   # a volunteer may check in from an hour before the
 LOOK_AHEAD_DAYS = 28          # the phone lists shifts of the next four weeks
 FEED_PAST_DAYS = 30           # a calendar feed keeps a month of past shifts
 
+# The statements the roster and the phone page run on every visit are built once (``@cache``), their
+# values bound by name at each run: building a select and its cache key cost more than running
+# it, and a statement object keeps its cache key.
+
 
 # --- settings and times ------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -41,15 +46,22 @@ class Settings:
     release_cutoff_hours: int = DEFAULT_RELEASE_CUTOFF_HOURS
 
 
-def _settings_from(row: SchedulingSettings | None) -> Settings:
-    if row is None:
+def _settings_from(row) -> Settings:
+    """A site's settings from a row of their columns (all None: the site has no row: the defaults)."""
+    if row is None or row.children_per_adult is None:
         return Settings()
     return Settings(row.children_per_adult, row.max_group_size, row.release_cutoff_hours)
 
 
 def settings_of(site_id: int) -> Settings:
     """The site's ratio and cut-off (the defaults for a site without a row)."""
-    return _settings_from(db.session.get(SchedulingSettings, site_id))
+    return _settings_from(db.session.execute(_settings_statement(), dict(site_id=site_id)).first())
+
+
+@cache
+def _settings_statement():
+    return select(SchedulingSettings.children_per_adult, SchedulingSettings.max_group_size,
+                  SchedulingSettings.release_cutoff_hours).where(SchedulingSettings.site_id == bindparam("site_id"))
 
 
 def starts_at(session: Session) -> datetime:
@@ -96,36 +108,50 @@ def ratios(session_ids) -> dict[int, Ratio]:
     """Each session's adults (its lead and the volunteers holding a place) against its children
     (its group's members), judged by the site's threshold: at most ``children_per_adult`` children
     per adult and at most ``max_group_size`` children. A cancelled session is never below ratio.
-    Four queries whatever the number of sessions."""
+    One query whatever the number of sessions."""
     ids = sorted({int(i) for i in session_ids})
     if not ids:
         return {}
-    rows = db.session.execute(select(Session.id, Session.site_id, Session.group_id, Session.lead_id,
-                                     Session.cancelled).where(Session.id.in_(ids))).all()
-    volunteers = dict(db.session.execute(
-        select(SessionStaff.session_id, func.count()).where(
-            SessionStaff.session_id.in_(ids), SessionStaff.role == "volunteer",
-            SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).group_by(SessionStaff.session_id)).all())
-    group_ids = {r.group_id for r in rows}
-    sizes = dict(db.session.execute(select(GroupMember.group_id, func.count()).where(
-        GroupMember.group_id.in_(group_ids)).group_by(GroupMember.group_id)).all()) if group_ids else {}
-    site_ids = {r.site_id for r in rows}
-    settings = {row.site_id: _settings_from(row) for row in db.session.scalars(
-        select(SchedulingSettings).where(SchedulingSettings.site_id.in_(site_ids)))}
     out = {}
-    for r in rows:
-        adults = (1 if r.lead_id else 0) + volunteers.get(r.id, 0)
-        out[r.id] = _ratio(adults, sizes.get(r.group_id, 0), r.cancelled, settings.get(r.site_id, Settings()))
+    for r in db.session.execute(_ratios_statement(), dict(session_ids=ids)):
+        out[r.id] = _ratio((1 if r.lead_id else 0) + r.volunteers, r.children, r.cancelled, _settings_from(r))
     return out
 
 
+@cache
+def _ratios_statement():
+    volunteers = select(func.count()).where(
+        SessionStaff.session_id == Session.id, SessionStaff.role == "volunteer",
+        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).correlate(Session).scalar_subquery()
+    children = select(func.count()).where(GroupMember.group_id == Session.group_id).correlate(Session).scalar_subquery()
+    return (select(Session.id, Session.lead_id, Session.cancelled, volunteers.label("volunteers"),
+                   children.label("children"), SchedulingSettings.children_per_adult,
+                   SchedulingSettings.max_group_size, SchedulingSettings.release_cutoff_hours)
+            .outerjoin(SchedulingSettings, SchedulingSettings.site_id == Session.site_id)
+            .where(Session.id.in_(bindparam("session_ids", expanding=True))))
+
+
 def ratio_for(session_ids) -> dict[int, tuple[int, int, bool]]:
-    """For the week grid: ``{session id: (adults, children, ok)}`` in four queries; ``ok`` is False
+    """For the week grid: ``{session id: (adults, children, ok)}`` in one query; ``ok`` is False
     for a session below the site's ratio or above its largest group."""
     return {sid: tuple(ratio) for sid, ratio in ratios(session_ids).items()}
 
 
 # --- who is busy, unavailable, or not eligible -----------------------------------------------------------
+@cache
+def _busy_statement():
+    return (select(Session.id, Session.starts_at, Session.ends_at, Session.lead_id, Activity.name.label("activity"),
+                   SessionStaff.id.label("staff_id"), SessionStaff.user_id)
+            .select_from(Session).join(Activity, Activity.id == Session.activity_id)
+            .outerjoin(SessionStaff, and_(SessionStaff.session_id == Session.id,
+                                          SessionStaff.user_id.in_(bindparam("user_ids", expanding=True)),
+                                          SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)))
+            .where(Session.on_date == bindparam("day"), Session.cancelled.is_(False),
+                   Session.starts_at < bindparam("session_end"), Session.ends_at > bindparam("session_start"),
+                   Session.id != bindparam("session_id"))
+            .order_by(Session.starts_at, Session.id))
+
+
 def busy_elsewhere(user_ids, session: Session) -> dict[int, str]:
     """Of ``user_ids``, those already on another session at an overlapping time that day (leading it
     or holding a place), each with the reason in words: "Already on 书法 at 09:00–10:30." One
@@ -135,15 +161,9 @@ def busy_elsewhere(user_ids, session: Session) -> dict[int, str]:
     user_ids = set(user_ids)
     if not user_ids:
         return {}
-    rows = db.session.execute(
-        select(Session.id, Session.starts_at, Session.ends_at, Session.lead_id, Activity.name.label("activity"),
-               SessionStaff.id.label("staff_id"), SessionStaff.user_id)
-        .select_from(Session).join(Activity, Activity.id == Session.activity_id)
-        .outerjoin(SessionStaff, and_(SessionStaff.session_id == Session.id, SessionStaff.user_id.in_(user_ids),
-                                      SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)))
-        .where(Session.on_date == session.on_date, Session.cancelled.is_(False),
-               Session.starts_at < session.ends_at, Session.ends_at > session.starts_at, Session.id != session.id)
-        .order_by(Session.starts_at, Session.id)).all()
+    rows = db.session.execute(_busy_statement(), dict(
+        user_ids=list(user_ids), day=session.on_date, session_start=session.starts_at,
+        session_end=session.ends_at, session_id=session.id)).all()
     found: dict[int, object] = {}
     for row in rows:  # one row per (session, person on it); the sessions in order
         if row.lead_id in user_ids:
@@ -209,6 +229,11 @@ class StaffRow:
     hour_entry_id: int | None
 
 
+def _volunteer_columns():
+    return (VolunteerProfile.id, VolunteerProfile.user_id, VolunteerProfile.site_id, VolunteerProfile.real_name,
+            VolunteerProfile.archived_at, VolunteerProfile.birth_date, VolunteerProfile.guardian_consent)
+
+
 class Volunteer:
     """What the roster shows of a volunteer and what the eligibility rule reads (``evaluate`` and
     ``facts_for`` take it for a profile): plain columns, not an ORM profile with its account and
@@ -242,24 +267,42 @@ class LeadChoice:
 def leads_of(site_id: int):
     """Who can lead a session: the site's active coordinators (social workers), as rows of
     ``id`` and ``display_name``."""
-    return db.session.execute(select(User.id, User.display_name).join(RoleGrant, RoleGrant.user_id == User.id).where(
-        RoleGrant.site_id == site_id, RoleGrant.role == COORDINATOR, User.active.is_(True))
-        .order_by(User.display_name).distinct()).all()
+    return db.session.execute(_leads_statement(), dict(site_id=site_id)).all()
 
 
-def _roster_head(session: Session):
-    """The names the roster page shows of the session (activity, group, room, lead), the site's
-    settings (None without a row) and the group's size, in one row."""
+@cache
+def _leads_statement():
+    return (select(User.id, User.display_name).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        RoleGrant.site_id == bindparam("site_id"), RoleGrant.role == COORDINATOR, User.active.is_(True))
+        .order_by(User.display_name).distinct())
+
+
+@cache
+def _roster_statements():
+    """The session's names (activity, group, room, lead) with the site's settings (None without a
+    row) and the group's size; the people on it; the site's volunteers with their unavailability."""
     children = select(func.count()).where(GroupMember.group_id == Session.group_id).scalar_subquery()
-    return db.session.execute(
-        select(Activity.name.label("activity_name"), Group.name.label("group_name"), Room.name.label("room_name"),
-               User.display_name.label("lead_name"), SchedulingSettings.children_per_adult,
-               SchedulingSettings.max_group_size, SchedulingSettings.release_cutoff_hours,
-               children.label("children"))
-        .select_from(Session).join(Activity, Activity.id == Session.activity_id).join(Group, Group.id == Session.group_id)
-        .join(Room, Room.id == Session.room_id).outerjoin(User, User.id == Session.lead_id)
-        .outerjoin(SchedulingSettings, SchedulingSettings.site_id == Session.site_id)
-        .where(Session.id == session.id)).one()
+    head = (select(Activity.name.label("activity_name"), Group.name.label("group_name"), Room.name.label("room_name"),
+                   User.display_name.label("lead_name"), SchedulingSettings.children_per_adult,
+                   SchedulingSettings.max_group_size, SchedulingSettings.release_cutoff_hours,
+                   children.label("children"))
+            .select_from(Session).join(Activity, Activity.id == Session.activity_id)
+            .join(Group, Group.id == Session.group_id).join(Room, Room.id == Session.room_id)
+            .outerjoin(User, User.id == Session.lead_id)
+            .outerjoin(SchedulingSettings, SchedulingSettings.site_id == Session.site_id)
+            .where(Session.id == bindparam("session_id")))
+    staff = (select(SessionStaff.id, SessionStaff.user_id, SessionStaff.role, SessionStaff.status,
+                    SessionStaff.checked_in_at, SessionStaff.checked_out_at,
+                    func.coalesce(VolunteerProfile.real_name, User.display_name).label("name"))
+             .select_from(SessionStaff).join(User, User.id == SessionStaff.user_id)
+             .outerjoin(VolunteerProfile, VolunteerProfile.id == SessionStaff.profile_id)
+             .where(SessionStaff.session_id == bindparam("session_id")).order_by(SessionStaff.id))
+    volunteers = (select(*_volunteer_columns(), Unavailability.id.label("unavailable_id"), Unavailability.reason)
+                  .outerjoin(Unavailability, and_(Unavailability.profile_id == VolunteerProfile.id,
+                                                  Unavailability.on_date == bindparam("day")))
+                  .where(VolunteerProfile.site_id == bindparam("site_id"), VolunteerProfile.archived_at.is_(None))
+                  .order_by(VolunteerProfile.real_name))
+    return head, staff, volunteers
 
 
 def roster_page(session: Session) -> dict:
@@ -267,26 +310,13 @@ def roster_page(session: Session) -> dict:
     session's names with the site's settings and the group's size; the people on it; the site's
     volunteers with their unavailability that day; the rule's facts (three); who is busy elsewhere
     (volunteers and leads at once); the leads. The ratio is counted from these (as ``ratios``)."""
-    head = _roster_head(session)
-    settings = (Settings() if head.children_per_adult is None else
-                Settings(head.children_per_adult, head.max_group_size, head.release_cutoff_hours))
-    staff = db.session.execute(
-        select(SessionStaff.id, SessionStaff.user_id, SessionStaff.role, SessionStaff.status,
-               SessionStaff.checked_in_at, SessionStaff.checked_out_at,
-               func.coalesce(VolunteerProfile.real_name, User.display_name).label("name"))
-        .select_from(SessionStaff).join(User, User.id == SessionStaff.user_id)
-        .outerjoin(VolunteerProfile, VolunteerProfile.id == SessionStaff.profile_id)
-        .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)).all()
+    head_statement, staff_statement, volunteers_statement = _roster_statements()
+    head = db.session.execute(head_statement, dict(session_id=session.id)).one()
+    settings = _settings_from(head)
+    staff = db.session.execute(staff_statement, dict(session_id=session.id)).all()
     holding = {s.user_id for s in staff if s.status in ACTIVE_STAFF_STATUSES}
     profiles, unavailable = [], {}
-    for row in db.session.execute(
-            select(VolunteerProfile.id, VolunteerProfile.user_id, VolunteerProfile.site_id, VolunteerProfile.real_name,
-                   VolunteerProfile.archived_at, VolunteerProfile.birth_date, VolunteerProfile.guardian_consent,
-                   Unavailability.id.label("unavailable_id"), Unavailability.reason)
-            .outerjoin(Unavailability, and_(Unavailability.profile_id == VolunteerProfile.id,
-                                            Unavailability.on_date == session.on_date))
-            .where(VolunteerProfile.site_id == session.site_id, VolunteerProfile.archived_at.is_(None))
-            .order_by(VolunteerProfile.real_name)):
+    for row in db.session.execute(volunteers_statement, dict(day=session.on_date, site_id=session.site_id)):
         profiles.append(Volunteer(*row[:7]))
         if row.unavailable_id is not None:
             unavailable[row.id] = unavailable_reason(row.reason)
@@ -313,6 +343,7 @@ class Shift:
     person's place (``staff_id``, ``status``, ``checked_in_at``, ``checked_out_at``)."""
     session: object
     staff: object | None = None
+    time: str = ""                        # "09:00–10:30"
     places: int = 0                       # open places left (open shifts)
     reasons: list[str] = field(default_factory=list)
     can_give_up: bool = False
@@ -341,12 +372,41 @@ def _staff_columns():
             SessionStaff.checked_out_at)
 
 
+@cache
+def _phone_statements():
+    """The volunteer of an account; the places a volunteer holds from a day on; the site's sessions
+    between two days with a place nobody holds (and how many are held); the site's swap offers of
+    other volunteers between two days; the dates a volunteer marked unavailable from a day on."""
+    volunteer = select(*_volunteer_columns()).where(VolunteerProfile.user_id == bindparam("user_id"))
+    places = (_with_names(select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
+                          .join(Session, SessionStaff.session_id == Session.id))
+              .where(SessionStaff.user_id == bindparam("user_id"), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
+                     Session.on_date >= bindparam("since"))
+              .order_by(Session.on_date, Session.starts_at, Session.id))
+    holding = (select(func.count()).where(
+        SessionStaff.session_id == Session.id, SessionStaff.role == "volunteer",
+        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).correlate(Session).scalar_subquery())
+    open_sessions = (_with_names(select(*_shift_columns(), holding.label("holding")).select_from(Session))
+                     .where(Session.site_id == bindparam("site_id"), Session.cancelled.is_(False),
+                            Session.on_date >= bindparam("since"), Session.on_date <= bindparam("until"),
+                            Session.volunteers_needed > holding)
+                     .order_by(Session.on_date, Session.starts_at))
+    offers = (_with_names(select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
+                          .join(Session, SessionStaff.session_id == Session.id))
+              .where(Session.site_id == bindparam("site_id"), SessionStaff.status == "swap_offered",
+                     SessionStaff.user_id != bindparam("user_id"), Session.cancelled.is_(False),
+                     Session.on_date >= bindparam("since"), Session.on_date <= bindparam("until"))
+              .order_by(Session.on_date, Session.starts_at, SessionStaff.id))
+    unavailable = (select(Unavailability.on_date, Unavailability.reason)
+                   .where(Unavailability.profile_id == bindparam("profile_id"),
+                          Unavailability.on_date >= bindparam("since"))
+                   .order_by(Unavailability.on_date))
+    return volunteer, places, open_sessions, offers, unavailable
+
+
 def volunteer_of(user_id: int) -> Volunteer | None:
     """The volunteer profile of an account, as the columns the phone page and the rule read."""
-    row = db.session.execute(select(
-        VolunteerProfile.id, VolunteerProfile.user_id, VolunteerProfile.site_id, VolunteerProfile.real_name,
-        VolunteerProfile.archived_at, VolunteerProfile.birth_date, VolunteerProfile.guardian_consent)
-        .where(VolunteerProfile.user_id == user_id)).first()
+    row = db.session.execute(_phone_statements()[0], dict(user_id=user_id)).first()
     return Volunteer(*row) if row is not None else None
 
 
@@ -392,21 +452,17 @@ def my_shifts(profile, now: datetime | None = None) -> dict:
     today = now.date()
     until = today + timedelta(days=LOOK_AHEAD_DAYS)
     settings = settings_of(profile.site_id)
+    _volunteer, places, open_statement, offers_statement, unavailable_statement = _phone_statements()
     # every place the volunteer holds from yesterday on (a shift checked into yesterday and never
     # checked out is still theirs to check out)
-    rows = db.session.execute(_with_names(
-        select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
-        .join(Session, SessionStaff.session_id == Session.id))
-        .where(SessionStaff.user_id == profile.user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
-               Session.on_date >= today - timedelta(days=1))
-        .order_by(Session.on_date, Session.starts_at, Session.id)).all()
+    rows = db.session.execute(places, dict(user_id=profile.user_id, since=today - timedelta(days=1))).all()
     upcoming = []
     for row in rows:
         checked_in = row.checked_in_at is not None
         if row.cancelled or (ends_at(row) < now and (not checked_in or row.checked_out_at is not None)):
             continue
         upcoming.append(Shift(
-            row, row,
+            row, row, hhmm(row),
             can_give_up=not checked_in and now < starts_at(row) and row.status != "swap_offered",
             after_cutoff=now >= cutoff_of(row, settings),
             can_check_in=not checked_in and row.on_date == today
@@ -414,32 +470,18 @@ def my_shifts(profile, now: datetime | None = None) -> dict:
             can_check_out=checked_in and row.checked_out_at is None))
     held = {s.session.id for s in upcoming}
 
-    # the site's sessions of the next four weeks with a place nobody holds
-    holding = (select(func.count()).where(
-        SessionStaff.session_id == Session.id, SessionStaff.role == "volunteer",
-        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).correlate(Session).scalar_subquery())
-    open_sessions = [s for s in db.session.execute(_with_names(
-        select(*_shift_columns(), holding.label("holding")).select_from(Session))
-        .where(Session.site_id == profile.site_id, Session.cancelled.is_(False), Session.on_date >= today,
-               Session.on_date <= until, Session.volunteers_needed > holding)
-        .order_by(Session.on_date, Session.starts_at)) if starts_at(s) > now and s.id not in held]
-
-    offers = [o for o in db.session.execute(_with_names(
-        select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
-        .join(Session, SessionStaff.session_id == Session.id))
-        .where(Session.site_id == profile.site_id, SessionStaff.status == "swap_offered",
-               SessionStaff.user_id != profile.user_id, Session.cancelled.is_(False),
-               Session.on_date >= today, Session.on_date <= until)
-        .order_by(Session.on_date, Session.starts_at, SessionStaff.id)) if starts_at(o) > now and o.id not in held]
-
-    unavailable = db.session.execute(select(Unavailability.on_date, Unavailability.reason).where(
-        Unavailability.profile_id == profile.id, Unavailability.on_date >= today)
-        .order_by(Unavailability.on_date)).all()
+    # the site's sessions of the next four weeks with a place nobody holds, and places offered
+    window = dict(site_id=profile.site_id, since=today, until=until)
+    open_sessions = [s for s in db.session.execute(open_statement, window)
+                     if starts_at(s) > now and s.id not in held]
+    offers = [o for o in db.session.execute(offers_statement, dict(window, user_id=profile.user_id))
+              if starts_at(o) > now and o.id not in held]
+    unavailable = db.session.execute(unavailable_statement, dict(profile_id=profile.id, since=today)).all()
     reasons = _my_reasons(profile, open_sessions + offers, today, rows, unavailable)
     return dict(profile=profile, settings=settings, now=now, today=today, upcoming=upcoming,
-                open_shifts=[Shift(s, places=s.volunteers_needed - s.holding, reasons=reasons[s.id])
+                open_shifts=[Shift(s, time=hhmm(s), places=s.volunteers_needed - s.holding, reasons=reasons[s.id])
                              for s in open_sessions],
-                swap_offers=[Shift(o, o, reasons=reasons[o.id]) for o in offers],
+                swap_offers=[Shift(o, o, hhmm(o), reasons=reasons[o.id]) for o in offers],
                 unavailable=unavailable, calendar=active_token(profile.user_id))
 
 
@@ -451,9 +493,17 @@ def sessions_by_id(ids) -> dict[int, Session]:
     return {s.id: s for s in db.session.scalars(select(Session).where(Session.id.in_(ids)))}
 
 
-def active_token(user_id: int) -> CalendarToken | None:
-    return db.session.scalar(select(CalendarToken).where(
-        CalendarToken.user_id == user_id, CalendarToken.revoked_at.is_(None)).order_by(CalendarToken.id.desc()))
+def active_token(user_id: int):
+    """The account's live calendar link (the latest made), as a row of its ``id`` and ``created_at``;
+    None without one."""
+    return db.session.execute(_token_statement(), dict(user_id=user_id)).first()
+
+
+@cache
+def _token_statement():
+    return (select(CalendarToken.id, CalendarToken.created_at)
+            .where(CalendarToken.user_id == bindparam("user_id"), CalendarToken.revoked_at.is_(None))
+            .order_by(CalendarToken.id.desc()).limit(1))
 
 
 # --- the coordinator's lists ---------------------------------------------------------------------------
