@@ -13,6 +13,7 @@ from flask_login import current_user
 from icalendar import Calendar, Event
 
 from app.core.args import arg_date
+from app.core.formats import format_date
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import (PUBLIC, SITE_MANAGE, SITE_VIEW, VOLUNTEER_HERE, VOLUNTEER_OWN, VOLUNTEER_SELF,
                                   can, requires, url_if_allowed)
@@ -38,6 +39,11 @@ SHIFT_STATUS_LABELS = {
 @bp.context_processor
 def staff_labels():
     return dict(shift_status_labels=SHIFT_STATUS_LABELS)
+
+
+def _status_labels() -> dict[str, str]:
+    """The statuses in the reader's language, translated once for a page that shows many."""
+    return {status: str(label) for status, label in SHIFT_STATUS_LABELS.items()}
 
 
 # --- the coordinator's roster of one session --------------------------------------------------------------
@@ -155,16 +161,23 @@ def season_shifts(season: Season):
 
 # --- the volunteer's phone ---------------------------------------------------------------------------------
 def _my_page(unavailable_form=None, calendar_url: str | None = None, status: int = 200):
-    profile = profile_for_user(current_user)
+    profile = queries.volunteer_of(current_user.id)
     if profile is None:
         return render("volunteers/no_profile.html", status=404)
     data = queries.my_shifts(profile)
     # the roster of a shift's children, from its day on (attendance cannot be taken before)
-    attendance_urls = {shift.session.id: url_if_allowed("daily.attendance", occurrence_id=shift.session)
-                       for shift in data["upcoming"] if shift.session.on_date <= local_today()}
+    today = local_today()
+    sessions = queries.sessions_by_id(shift.session.id for shift in data["upcoming"] if shift.session.on_date <= today)
+    attendance_urls = {session_id: url_if_allowed("daily.attendance", occurrence_id=session)
+                       for session_id, session in sessions.items()}
+    # what every row shows the same way, formatted once: the days, "n places open", the statuses
+    shifts = data["upcoming"] + data["open_shifts"] + data["swap_offers"]
+    days = {day: format_date(day, "medium") for day in {shift.session.on_date for shift in shifts}}
+    places = {n: _("%(n)d places open", n=n) for n in {shift.places for shift in data["open_shifts"]}}
     return render("scheduling/staff/my_shifts.html", status=status, calendar_url=calendar_url,
                   unavailable_form=unavailable_form or UnavailableForm(formdata=None),
-                  unmark_form=UnmarkForm(formdata=None), attendance_urls=attendance_urls, **data)
+                  attendance_urls=attendance_urls, days=days, places=places, status_labels=_status_labels(),
+                  **data)
 
 
 def _my_profile():

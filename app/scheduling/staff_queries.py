@@ -10,11 +10,12 @@ A person "holds a place" on a session while their row's status is in ``ACTIVE_ST
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
@@ -22,14 +23,19 @@ from app.core.permissions import COORDINATOR
 from app.core.timeutil import LOCAL_TZ, local_now
 from app.extensions import db
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, DEFAULT_CHILDREN_PER_ADULT, DEFAULT_MAX_GROUP_SIZE,
-                                   DEFAULT_RELEASE_CUTOFF_HOURS, CalendarToken, GroupMember, SchedulingSettings,
-                                   Session, SessionStaff, Unavailability)
+                                   DEFAULT_RELEASE_CUTOFF_HOURS, Activity, CalendarToken, Group, GroupMember,
+                                   SchedulingSettings, Session, SessionStaff, Unavailability)
+from app.sites.models import Room, Site
 from app.volunteers.eligibility import evaluate, facts_for
-from app.volunteers.models import VolunteerProfile
+from app.volunteers.models import IdentityMixin, VolunteerProfile
 
 CHECK_IN_OPENS_MINUTES = 60   # a volunteer may check in from an hour before the shift
 LOOK_AHEAD_DAYS = 28          # the phone lists shifts of the next four weeks
 FEED_PAST_DAYS = 30           # a calendar feed keeps a month of past shifts
+
+# The statements the roster and the phone page run on every visit are built once (``@cache``), their
+# values bound by name at each run: building a select and its cache key cost more than running
+# it, and a statement object keeps its cache key.
 
 
 # --- settings and times ------------------------------------------------------------------------------
@@ -40,15 +46,22 @@ class Settings:
     release_cutoff_hours: int = DEFAULT_RELEASE_CUTOFF_HOURS
 
 
-def _settings_from(row: SchedulingSettings | None) -> Settings:
-    if row is None:
+def _settings_from(row) -> Settings:
+    """A site's settings from a row of their columns (all None: the site has no row: the defaults)."""
+    if row is None or row.children_per_adult is None:
         return Settings()
     return Settings(row.children_per_adult, row.max_group_size, row.release_cutoff_hours)
 
 
 def settings_of(site_id: int) -> Settings:
     """The site's ratio and cut-off (the defaults for a site without a row)."""
-    return _settings_from(db.session.get(SchedulingSettings, site_id))
+    return _settings_from(db.session.execute(_settings_statement(), dict(site_id=site_id)).first())
+
+
+@cache
+def _settings_statement():
+    return select(SchedulingSettings.children_per_adult, SchedulingSettings.max_group_size,
+                  SchedulingSettings.release_cutoff_hours).where(SchedulingSettings.site_id == bindparam("site_id"))
 
 
 def starts_at(session: Session) -> datetime:
@@ -95,66 +108,72 @@ def ratios(session_ids) -> dict[int, Ratio]:
     """Each session's adults (its lead and the volunteers holding a place) against its children
     (its group's members), judged by the site's threshold: at most ``children_per_adult`` children
     per adult and at most ``max_group_size`` children. A cancelled session is never below ratio.
-    Four queries whatever the number of sessions."""
+    One query whatever the number of sessions."""
     ids = sorted({int(i) for i in session_ids})
     if not ids:
         return {}
-    rows = db.session.execute(select(Session.id, Session.site_id, Session.group_id, Session.lead_id,
-                                     Session.cancelled).where(Session.id.in_(ids))).all()
-    volunteers = dict(db.session.execute(
-        select(SessionStaff.session_id, func.count()).where(
-            SessionStaff.session_id.in_(ids), SessionStaff.role == "volunteer",
-            SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).group_by(SessionStaff.session_id)).all())
-    group_ids = {r.group_id for r in rows}
-    sizes = dict(db.session.execute(select(GroupMember.group_id, func.count()).where(
-        GroupMember.group_id.in_(group_ids)).group_by(GroupMember.group_id)).all()) if group_ids else {}
-    site_ids = {r.site_id for r in rows}
-    settings = {row.site_id: _settings_from(row) for row in db.session.scalars(
-        select(SchedulingSettings).where(SchedulingSettings.site_id.in_(site_ids)))}
     out = {}
-    for r in rows:
-        adults = (1 if r.lead_id else 0) + volunteers.get(r.id, 0)
-        out[r.id] = _ratio(adults, sizes.get(r.group_id, 0), r.cancelled, settings.get(r.site_id, Settings()))
+    for r in db.session.execute(_ratios_statement(), dict(session_ids=ids)):
+        out[r.id] = _ratio((1 if r.lead_id else 0) + r.volunteers, r.children, r.cancelled, _settings_from(r))
     return out
 
 
+@cache
+def _ratios_statement():
+    volunteers = select(func.count()).where(
+        SessionStaff.session_id == Session.id, SessionStaff.role == "volunteer",
+        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).correlate(Session).scalar_subquery()
+    children = select(func.count()).where(GroupMember.group_id == Session.group_id).correlate(Session).scalar_subquery()
+    return (select(Session.id, Session.lead_id, Session.cancelled, volunteers.label("volunteers"),
+                   children.label("children"), SchedulingSettings.children_per_adult,
+                   SchedulingSettings.max_group_size, SchedulingSettings.release_cutoff_hours)
+            .outerjoin(SchedulingSettings, SchedulingSettings.site_id == Session.site_id)
+            .where(Session.id.in_(bindparam("session_ids", expanding=True))))
+
+
 def ratio_for(session_ids) -> dict[int, tuple[int, int, bool]]:
-    """For the week grid: ``{session id: (adults, children, ok)}`` in four queries; ``ok`` is False
+    """For the week grid: ``{session id: (adults, children, ok)}`` in one query; ``ok`` is False
     for a session below the site's ratio or above its largest group."""
     return {sid: tuple(ratio) for sid, ratio in ratios(session_ids).items()}
 
 
 # --- who is busy, unavailable, or not eligible -----------------------------------------------------------
-def _overlapping(site_id: int | None, day: date, start, end, exclude_id: int | None) -> list[Session]:
-    query = (select(Session).options(joinedload(Session.activity))
-             .where(Session.on_date == day, Session.cancelled.is_(False),
-                    Session.starts_at < end, Session.ends_at > start))
-    if exclude_id is not None:
-        query = query.where(Session.id != exclude_id)
-    return list(db.session.scalars(query.order_by(Session.starts_at, Session.id)))
+@cache
+def _busy_statement():
+    # Every session has a site: "site_id IN (every site)" changes nothing but lets the database
+    # find the day's sessions through the (site, day) index instead of reading all sessions, and
+    # "user_id + 0" keeps it from probing the (session, person) index once per asked person.
+    return (select(Session.id, Session.starts_at, Session.ends_at, Session.lead_id, Activity.name.label("activity"),
+                   SessionStaff.id.label("staff_id"), SessionStaff.user_id)
+            .select_from(Session).join(Activity, Activity.id == Session.activity_id)
+            .outerjoin(SessionStaff, and_(SessionStaff.session_id == Session.id,
+                                          (SessionStaff.user_id + literal_column("0")).in_(bindparam("user_ids", expanding=True)),
+                                          SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)))
+            .where(Session.site_id.in_(select(Site.id)), Session.on_date == bindparam("day"),
+                   Session.cancelled.is_(False), Session.starts_at < bindparam("session_end"),
+                   Session.ends_at > bindparam("session_start"), Session.id != bindparam("session_id"))
+            .order_by(Session.starts_at, Session.id))
 
 
 def busy_elsewhere(user_ids, session: Session) -> dict[int, str]:
     """Of ``user_ids``, those already on another session at an overlapping time that day (leading it
-    or holding a place), each with the reason in words: "Already on 书法 at 09:00–10:30." Two
-    queries. Sessions of every site count: a person cannot be in two places at once anywhere."""
+    or holding a place), each with the reason in words: "Already on 书法 at 09:00–10:30." One
+    query (the overlapping sessions, each with the asked people holding a place on it). Sessions of
+    every site count: a person cannot be in two places at once anywhere. Leading a session counts
+    first (the earliest such session), then places in the order they were made."""
     user_ids = set(user_ids)
     if not user_ids:
         return {}
-    others = _overlapping(None, session.on_date, session.starts_at, session.ends_at, session.id)
-    if not others:
-        return {}
-    by_id = {s.id: s for s in others}
-    found: dict[int, Session] = {}
-    for other in others:
-        if other.lead_id in user_ids:
-            found.setdefault(other.lead_id, other)
-    for session_id, user_id in db.session.execute(
-            select(SessionStaff.session_id, SessionStaff.user_id).where(
-                SessionStaff.session_id.in_(list(by_id)), SessionStaff.user_id.in_(user_ids),
-                SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).order_by(SessionStaff.id)):
-        found.setdefault(user_id, by_id[session_id])
-    return {user_id: _("Already on %(activity)s at %(time)s.", activity=other.activity.name, time=hhmm(other))
+    rows = db.session.execute(_busy_statement(), dict(
+        user_ids=list(user_ids), day=session.on_date, session_start=session.starts_at,
+        session_end=session.ends_at, session_id=session.id)).all()
+    found: dict[int, object] = {}
+    for row in rows:  # one row per (session, person on it); the sessions in order
+        if row.lead_id in user_ids:
+            found.setdefault(row.lead_id, row)
+    for row in sorted((r for r in rows if r.staff_id is not None), key=lambda r: r.staff_id):
+        found.setdefault(row.user_id, row)
+    return {user_id: _("Already on %(activity)s at %(time)s.", activity=other.activity, time=hhmm(other))
             for user_id, other in found.items()}
 
 
@@ -174,27 +193,31 @@ def unavailable_reason(reason: str) -> str:
     return _("Unavailable that day.")
 
 
+def _reasons(profile, session: Session, facts, unavailable: str | None, busy: str | None) -> list[str]:
+    """Why ``profile`` may not serve on ``session``, in the order the roster shows them: not of the
+    site, the eligibility rule's reasons on the session's day, unavailable that day, already on
+    another session then."""
+    reasons = list(evaluate(profile, session.on_date, facts).reasons)
+    if profile.site_id != session.site_id:
+        reasons.insert(0, _("Not a volunteer of this site."))
+    if unavailable is not None:
+        reasons.append(unavailable)
+    if busy is not None:
+        reasons.append(busy)
+    return reasons
+
+
 def reasons_against(profiles: list[VolunteerProfile], session: Session, *, facts_day: date | None = None
                     ) -> dict[int, list[str]]:
     """Why each volunteer may not serve on ``session``: the eligibility rule's reasons on the
     session's day, then "unavailable that day", then "already on ... at ...". Empty: may serve.
-    Six queries whatever the number of volunteers."""
+    Five queries whatever the number of volunteers."""
     if not profiles:
         return {}
     facts = facts_for(profiles, facts_day or session.on_date)
     unavailable = unavailable_on([p.id for p in profiles], session.on_date)
     busy = busy_elsewhere([p.user_id for p in profiles], session)
-    out = {}
-    for profile in profiles:
-        reasons = list(evaluate(profile, session.on_date, facts[profile.id]).reasons)
-        if profile.site_id != session.site_id:
-            reasons.insert(0, _("Not a volunteer of this site."))
-        if profile.id in unavailable:
-            reasons.append(unavailable[profile.id])
-        if profile.user_id in busy:
-            reasons.append(busy[profile.user_id])
-        out[profile.id] = reasons
-    return out
+    return {p.id: _reasons(p, session, facts[p.id], unavailable.get(p.id), busy.get(p.user_id)) for p in profiles}
 
 
 # --- the coordinator's roster page ---------------------------------------------------------------------
@@ -209,9 +232,26 @@ class StaffRow:
     hour_entry_id: int | None
 
 
+def _volunteer_columns():
+    return (VolunteerProfile.id, VolunteerProfile.user_id, VolunteerProfile.site_id, VolunteerProfile.real_name,
+            VolunteerProfile.archived_at, VolunteerProfile.birth_date, VolunteerProfile.guardian_consent)
+
+
+class Volunteer:
+    """What the roster shows of a volunteer and what the eligibility rule reads (``evaluate`` and
+    ``facts_for`` take it for a profile): plain columns, not an ORM profile with its account and
+    the account's roles."""
+    __slots__ = ("id", "user_id", "site_id", "real_name", "archived_at", "birth_date", "guardian_consent")
+    is_minor = IdentityMixin.is_minor
+
+    def __init__(self, id, user_id, site_id, real_name, archived_at, birth_date, guardian_consent):  # noqa: A002
+        self.id, self.user_id, self.site_id, self.real_name = id, user_id, site_id, real_name
+        self.archived_at, self.birth_date, self.guardian_consent = archived_at, birth_date, guardian_consent
+
+
 @dataclass
 class Candidate:
-    profile: VolunteerProfile
+    profile: VolunteerProfile | Volunteer
     reasons: list[str]
     holds_place: bool = False
 
@@ -227,43 +267,71 @@ class LeadChoice:
     busy: str = ""
 
 
-def load_session(session: Session) -> Session:
-    """The session with its activity, group, room and lead loaded (one query)."""
-    return db.session.scalars(select(Session).options(
-        joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room),
-        joinedload(Session.lead)).where(Session.id == session.id)).one()
+def leads_of(site_id: int):
+    """Who can lead a session: the site's active coordinators (social workers), as rows of
+    ``id`` and ``display_name``."""
+    return db.session.execute(_leads_statement(), dict(site_id=site_id)).all()
 
 
-def staff_rows(session: Session) -> list[SessionStaff]:
-    return list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user),
-                                                                joinedload(SessionStaff.profile))
-                                   .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)))
+@cache
+def _leads_statement():
+    return (select(User.id, User.display_name).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        RoleGrant.site_id == bindparam("site_id"), RoleGrant.role == COORDINATOR, User.active.is_(True))
+        .order_by(User.display_name).distinct())
 
 
-def leads_of(site_id: int) -> list[User]:
-    """Who can lead a session: the site's active coordinators (social workers)."""
-    return list(db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
-        RoleGrant.site_id == site_id, RoleGrant.role == COORDINATOR, User.active.is_(True))
-        .order_by(User.display_name).distinct()))
+@cache
+def _roster_statements():
+    """The session's names (activity, group, room, lead) with the site's settings (None without a
+    row) and the group's size; the people on it; the site's volunteers with their unavailability."""
+    children = select(func.count()).where(GroupMember.group_id == Session.group_id).scalar_subquery()
+    head = (select(Activity.name.label("activity_name"), Group.name.label("group_name"), Room.name.label("room_name"),
+                   User.display_name.label("lead_name"), SchedulingSettings.children_per_adult,
+                   SchedulingSettings.max_group_size, SchedulingSettings.release_cutoff_hours,
+                   children.label("children"))
+            .select_from(Session).join(Activity, Activity.id == Session.activity_id)
+            .join(Group, Group.id == Session.group_id).join(Room, Room.id == Session.room_id)
+            .outerjoin(User, User.id == Session.lead_id)
+            .outerjoin(SchedulingSettings, SchedulingSettings.site_id == Session.site_id)
+            .where(Session.id == bindparam("session_id")))
+    staff = (select(SessionStaff.id, SessionStaff.user_id, SessionStaff.role, SessionStaff.status,
+                    SessionStaff.checked_in_at, SessionStaff.checked_out_at,
+                    func.coalesce(VolunteerProfile.real_name, User.display_name).label("name"))
+             .select_from(SessionStaff).join(User, User.id == SessionStaff.user_id)
+             .outerjoin(VolunteerProfile, VolunteerProfile.id == SessionStaff.profile_id)
+             .where(SessionStaff.session_id == bindparam("session_id")).order_by(SessionStaff.id))
+    volunteers = (select(*_volunteer_columns(), Unavailability.id.label("unavailable_id"), Unavailability.reason)
+                  .outerjoin(Unavailability, and_(Unavailability.profile_id == VolunteerProfile.id,
+                                                  Unavailability.on_date == bindparam("day")))
+                  .where(VolunteerProfile.site_id == bindparam("site_id"), VolunteerProfile.archived_at.is_(None))
+                  .order_by(VolunteerProfile.real_name))
+    return head, staff, volunteers
 
 
 def roster_page(session: Session) -> dict:
-    """Everything the roster page shows, in a fixed number of queries."""
-    session = load_session(session)
-    settings = settings_of(session.site_id)
-    staff = staff_rows(session)
+    """Everything the roster page shows, in eight queries whatever the number of volunteers: the
+    session's names with the site's settings and the group's size; the people on it; the site's
+    volunteers with their unavailability that day; the rule's facts (three); who is busy elsewhere
+    (volunteers and leads at once); the leads. The ratio is counted from these (as ``ratios``)."""
+    head_statement, staff_statement, volunteers_statement = _roster_statements()
+    head = db.session.execute(head_statement, dict(session_id=session.id)).one()
+    settings = _settings_from(head)
+    staff = db.session.execute(staff_statement, dict(session_id=session.id)).all()
     holding = {s.user_id for s in staff if s.status in ACTIVE_STAFF_STATUSES}
-    profiles = list(db.session.scalars(select(VolunteerProfile).where(
-        VolunteerProfile.site_id == session.site_id, VolunteerProfile.archived_at.is_(None))
-        .order_by(VolunteerProfile.real_name)))
-    reasons = reasons_against(profiles, session)
-    candidates = [Candidate(p, reasons[p.id], p.user_id in holding) for p in profiles]
-    candidates.sort(key=lambda c: (c.holds_place, bool(c.reasons), c.profile.real_name))
+    profiles, unavailable = [], {}
+    for row in db.session.execute(volunteers_statement, dict(day=session.on_date, site_id=session.site_id)):
+        profiles.append(Volunteer(*row[:7]))
+        if row.unavailable_id is not None:
+            unavailable[row.id] = unavailable_reason(row.reason)
+    facts = facts_for(profiles, session.on_date)
     leads = leads_of(session.site_id)
-    busy = busy_elsewhere([u.id for u in leads], session)
-    ratio = ratios([session.id])[session.id]
+    busy = busy_elsewhere([p.user_id for p in profiles] + [u.id for u in leads], session)
+    candidates = [Candidate(p, _reasons(p, session, facts[p.id], unavailable.get(p.id), busy.get(p.user_id)),
+                            p.user_id in holding) for p in profiles]
+    candidates.sort(key=lambda c: (c.holds_place, bool(c.reasons), c.profile.real_name))
     volunteers = sum(1 for s in staff if s.role == "volunteer" and s.status in ACTIVE_STAFF_STATUSES)
-    return dict(session=session, settings=settings, staff=staff, candidates=candidates, ratio=ratio,
+    ratio = _ratio((1 if session.lead_id else 0) + volunteers, head.children, session.cancelled, settings)
+    return dict(session=session, head=head, settings=settings, staff=staff, candidates=candidates, ratio=ratio,
                 leads=[LeadChoice(u.id, u.display_name, busy.get(u.id, "")) for u in leads],
                 open_places=max(session.volunteers_needed - volunteers, 0), volunteers=volunteers,
                 cutoff=cutoff_of(session, settings))
@@ -272,9 +340,13 @@ def roster_page(session: Session) -> dict:
 # --- a volunteer's phone ---------------------------------------------------------------------------------
 @dataclass
 class Shift:
-    """A session as a volunteer's list shows it."""
-    session: Session
-    staff: SessionStaff | None = None
+    """A session as a volunteer's list shows it: ``session`` is a row of the session's columns and
+    names (``id``, ``on_date``, ``starts_at``, ``ends_at``, ``cancelled``, ``volunteers_needed``,
+    ``activity_name``, ``track``, ``group_name``, ``room_name``); ``staff`` the same row with the
+    person's place (``staff_id``, ``status``, ``checked_in_at``, ``checked_out_at``)."""
+    session: object
+    staff: object | None = None
+    time: str = ""                        # "09:00–10:30"
     places: int = 0                       # open places left (open shifts)
     reasons: list[str] = field(default_factory=list)
     can_give_up: bool = False
@@ -287,104 +359,154 @@ def _sessions_with(query):
     return query.options(joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room))
 
 
-def _active_counts(session_ids) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    return dict(db.session.execute(select(SessionStaff.session_id, func.count()).where(
-        SessionStaff.session_id.in_(list(session_ids)), SessionStaff.role == "volunteer",
-        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).group_by(SessionStaff.session_id)).all())
+def _shift_columns():
+    return (Session.id, Session.on_date, Session.starts_at, Session.ends_at, Session.cancelled,
+            Session.volunteers_needed, Activity.name.label("activity_name"), Activity.track,
+            Group.name.label("group_name"), Room.name.label("room_name"))
 
 
-def _my_reasons(profile: VolunteerProfile, sessions: list[Session], today: date) -> dict[int, list[str]]:
-    """Why ``profile`` may not take each of ``sessions`` (fixed number of queries): the rule's
-    reasons on each session's day (facts known today), unavailable dates, and sessions at the
-    same time that the volunteer already holds."""
+def _with_names(query):
+    return (query.join(Activity, Activity.id == Session.activity_id).join(Group, Group.id == Session.group_id)
+            .join(Room, Room.id == Session.room_id))
+
+
+def _staff_columns():
+    return (SessionStaff.id.label("staff_id"), SessionStaff.status, SessionStaff.checked_in_at,
+            SessionStaff.checked_out_at)
+
+
+@cache
+def _phone_statements():
+    """The volunteer of an account; the places a volunteer holds from a day on; the site's sessions
+    between two days with a place nobody holds (and how many are held); the site's swap offers of
+    other volunteers between two days; the dates a volunteer marked unavailable from a day on."""
+    volunteer = select(*_volunteer_columns()).where(VolunteerProfile.user_id == bindparam("user_id"))
+    places = (_with_names(select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
+                          .join(Session, SessionStaff.session_id == Session.id))
+              .where(SessionStaff.user_id == bindparam("user_id"), SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
+                     Session.on_date >= bindparam("since"))
+              .order_by(Session.on_date, Session.starts_at, Session.id))
+    holding = (select(func.count()).where(
+        SessionStaff.session_id == Session.id, SessionStaff.role == "volunteer",
+        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).correlate(Session).scalar_subquery())
+    open_sessions = (_with_names(select(*_shift_columns(), holding.label("holding")).select_from(Session))
+                     .where(Session.site_id == bindparam("site_id"), Session.cancelled.is_(False),
+                            Session.on_date >= bindparam("since"), Session.on_date <= bindparam("until"),
+                            Session.volunteers_needed > holding)
+                     .order_by(Session.on_date, Session.starts_at))
+    offers = (_with_names(select(*_shift_columns(), *_staff_columns()).select_from(SessionStaff)
+                          .join(Session, SessionStaff.session_id == Session.id))
+              .where(Session.site_id == bindparam("site_id"), SessionStaff.status == "swap_offered",
+                     SessionStaff.user_id != bindparam("user_id"), Session.cancelled.is_(False),
+                     Session.on_date >= bindparam("since"), Session.on_date <= bindparam("until"))
+              .order_by(Session.on_date, Session.starts_at, SessionStaff.id))
+    unavailable = (select(Unavailability.on_date, Unavailability.reason)
+                   .where(Unavailability.profile_id == bindparam("profile_id"),
+                          Unavailability.on_date >= bindparam("since"))
+                   .order_by(Unavailability.on_date))
+    return volunteer, places, open_sessions, offers, unavailable
+
+
+def volunteer_of(user_id: int) -> Volunteer | None:
+    """The volunteer profile of an account, as the columns the phone page and the rule read."""
+    row = db.session.execute(_phone_statements()[0], dict(user_id=user_id)).first()
+    return Volunteer(*row) if row is not None else None
+
+
+def _my_reasons(profile, sessions, today: date, held, unavailable) -> dict[int, list[str]]:
+    """Why ``profile`` may not take each of ``sessions`` (three queries, the rule's facts): the
+    rule's reasons on each session's day (facts known today, the rule applied once a day), the
+    dates marked unavailable (``unavailable``, from today on) and the sessions at the same time
+    that the volunteer already holds (among ``held``: their places from yesterday on)."""
     if not sessions:
         return {}
     facts = facts_for([profile], today)[profile.id]
     days = {s.on_date for s in sessions}
-    unavailable = dict(db.session.execute(select(Unavailability.on_date, Unavailability.reason).where(
-        Unavailability.profile_id == profile.id, Unavailability.on_date.in_(days))).all())
-    mine = list(db.session.scalars(_sessions_with(select(Session)).join(
-        SessionStaff, SessionStaff.session_id == Session.id).where(
-        SessionStaff.user_id == profile.user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
-        Session.on_date.in_(days), Session.cancelled.is_(False))))
+    marked = {u.on_date: u.reason for u in unavailable}
+    mine: dict[date, list] = {}
+    for row in held:
+        if not row.cancelled and row.on_date in days:
+            mine.setdefault(row.on_date, []).append(row)
+    by_day: dict[date, list[str]] = {}
     out = {}
     for session in sessions:
-        reasons = list(evaluate(profile, session.on_date, facts).reasons)
-        if session.on_date in unavailable:
-            reasons.append(unavailable_reason(unavailable[session.on_date]))
-        for other in mine:
-            if (other.id != session.id and other.on_date == session.on_date
-                    and other.starts_at < session.ends_at and session.starts_at < other.ends_at):
-                reasons.append(_("Already on %(activity)s at %(time)s.", activity=other.activity.name,
+        day = session.on_date
+        rule = by_day.get(day)
+        if rule is None:
+            rule = by_day[day] = evaluate(profile, day, facts).reasons
+        reasons = list(rule)
+        if day in marked:
+            reasons.append(unavailable_reason(marked[day]))
+        for other in mine.get(day, ()):
+            if other.id != session.id and other.starts_at < session.ends_at and session.starts_at < other.ends_at:
+                reasons.append(_("Already on %(activity)s at %(time)s.", activity=other.activity_name,
                                  time=hhmm(other)))
                 break
         out[session.id] = reasons
     return out
 
 
-def my_shifts(profile: VolunteerProfile, now: datetime | None = None) -> dict:
+def my_shifts(profile, now: datetime | None = None) -> dict:
     """The volunteer's phone page: upcoming shifts (with what can be done to each), open shifts of
-    the next four weeks to sign up for, swap offers to take, unavailable dates, the calendar link."""
+    the next four weeks to sign up for, swap offers to take, unavailable dates, the calendar link.
+    Nine queries whatever the number of shifts; the sessions are rows of columns and names.
+    ``profile``: a ``VolunteerProfile`` or a ``Volunteer``."""
     now = now or local_now()
     today = now.date()
     until = today + timedelta(days=LOOK_AHEAD_DAYS)
     settings = settings_of(profile.site_id)
-    rows = list(db.session.scalars(
-        select(SessionStaff).options(joinedload(SessionStaff.session).joinedload(Session.activity),
-                                     joinedload(SessionStaff.session).joinedload(Session.group),
-                                     joinedload(SessionStaff.session).joinedload(Session.room))
-        .join(Session, SessionStaff.session_id == Session.id)
-        .where(SessionStaff.user_id == profile.user_id, SessionStaff.status.in_(ACTIVE_STAFF_STATUSES),
-               Session.on_date >= today - timedelta(days=1))
-        .order_by(Session.on_date, Session.starts_at, Session.id)))
+    _volunteer, places, open_statement, offers_statement, unavailable_statement = _phone_statements()
+    # every place the volunteer holds from yesterday on (a shift checked into yesterday and never
+    # checked out is still theirs to check out)
+    rows = db.session.execute(places, dict(user_id=profile.user_id, since=today - timedelta(days=1))).all()
     upcoming = []
     for row in rows:
-        session = row.session
         checked_in = row.checked_in_at is not None
-        if session.cancelled or (ends_at(session) < now and (not checked_in or row.checked_out_at is not None)):
+        if row.cancelled or (ends_at(row) < now and (not checked_in or row.checked_out_at is not None)):
             continue
         upcoming.append(Shift(
-            session, row,
-            can_give_up=not checked_in and now < starts_at(session) and row.status != "swap_offered",
-            after_cutoff=now >= cutoff_of(session, settings),
-            can_check_in=not checked_in and session.on_date == today
-            and now >= starts_at(session) - timedelta(minutes=CHECK_IN_OPENS_MINUTES),
+            row, row, hhmm(row),
+            can_give_up=not checked_in and now < starts_at(row) and row.status != "swap_offered",
+            after_cutoff=now >= cutoff_of(row, settings),
+            can_check_in=not checked_in and row.on_date == today
+            and now >= starts_at(row) - timedelta(minutes=CHECK_IN_OPENS_MINUTES),
             can_check_out=checked_in and row.checked_out_at is None))
     held = {s.session.id for s in upcoming}
 
-    candidates = list(db.session.scalars(_sessions_with(select(Session)).where(
-        Session.site_id == profile.site_id, Session.cancelled.is_(False), Session.on_date >= today,
-        Session.on_date <= until, Session.volunteers_needed > 0).order_by(Session.on_date, Session.starts_at)))
-    candidates = [s for s in candidates if starts_at(s) > now and s.id not in held]
-    counts = _active_counts([s.id for s in candidates])
-    open_sessions = [s for s in candidates if s.volunteers_needed > counts.get(s.id, 0)]
-
-    offers = list(db.session.scalars(
-        select(SessionStaff).options(joinedload(SessionStaff.session).joinedload(Session.activity),
-                                     joinedload(SessionStaff.session).joinedload(Session.group),
-                                     joinedload(SessionStaff.session).joinedload(Session.room))
-        .join(Session, SessionStaff.session_id == Session.id)
-        .where(Session.site_id == profile.site_id, SessionStaff.status == "swap_offered",
-               SessionStaff.user_id != profile.user_id, Session.cancelled.is_(False),
-               Session.on_date >= today, Session.on_date <= until)
-        .order_by(Session.on_date, Session.starts_at, SessionStaff.id)))
-    offers = [o for o in offers if starts_at(o.session) > now and o.session_id not in held]
-
-    reasons = _my_reasons(profile, open_sessions + [o.session for o in offers], today)
-    unavailable = list(db.session.scalars(select(Unavailability).where(
-        Unavailability.profile_id == profile.id, Unavailability.on_date >= today).order_by(Unavailability.on_date)))
+    # the site's sessions of the next four weeks with a place nobody holds, and places offered
+    window = dict(site_id=profile.site_id, since=today, until=until)
+    open_sessions = [s for s in db.session.execute(open_statement, window)
+                     if starts_at(s) > now and s.id not in held]
+    offers = [o for o in db.session.execute(offers_statement, dict(window, user_id=profile.user_id))
+              if starts_at(o) > now and o.id not in held]
+    unavailable = db.session.execute(unavailable_statement, dict(profile_id=profile.id, since=today)).all()
+    reasons = _my_reasons(profile, open_sessions + offers, today, rows, unavailable)
     return dict(profile=profile, settings=settings, now=now, today=today, upcoming=upcoming,
-                open_shifts=[Shift(s, places=s.volunteers_needed - counts.get(s.id, 0), reasons=reasons[s.id])
+                open_shifts=[Shift(s, time=hhmm(s), places=s.volunteers_needed - s.holding, reasons=reasons[s.id])
                              for s in open_sessions],
-                swap_offers=[Shift(o.session, o, reasons=reasons[o.session_id]) for o in offers],
+                swap_offers=[Shift(o, o, hhmm(o), reasons=reasons[o.id]) for o in offers],
                 unavailable=unavailable, calendar=active_token(profile.user_id))
 
 
-def active_token(user_id: int) -> CalendarToken | None:
-    return db.session.scalar(select(CalendarToken).where(
-        CalendarToken.user_id == user_id, CalendarToken.revoked_at.is_(None)).order_by(CalendarToken.id.desc()))
+def sessions_by_id(ids) -> dict[int, Session]:
+    """The sessions of ``ids`` (one query; none without ids), e.g. for asking who may open them."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(select(Session).where(Session.id.in_(ids)))}
+
+
+def active_token(user_id: int):
+    """The account's live calendar link (the latest made), as a row of its ``id`` and ``created_at``;
+    None without one."""
+    return db.session.execute(_token_statement(), dict(user_id=user_id)).first()
+
+
+@cache
+def _token_statement():
+    return (select(CalendarToken.id, CalendarToken.created_at)
+            .where(CalendarToken.user_id == bindparam("user_id"), CalendarToken.revoked_at.is_(None))
+            .order_by(CalendarToken.id.desc()).limit(1))
 
 
 # --- the coordinator's lists ---------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from app.volunteers.models import (BackgroundCheck, TrainingAttendance, TrainingKind, TrainingSession,
@@ -55,7 +56,9 @@ class Qualification:
 
 @dataclass
 class Facts:
-    """What the rule needs to know about one volunteer."""
+    """What the rule needs to know about one volunteer. The latest check is a ``BackgroundCheck``
+    when the caller gave the checks, else a row of its ``id``, ``profile_id``, ``checked_on`` and
+    ``result``."""
     latest_check: BackgroundCheck | None
     qualifications: list[Qualification]  # one per training kind of the site (not archived)
 
@@ -99,6 +102,24 @@ def eligibility(profile: VolunteerProfile, on_date: date) -> Eligibility:
     return eligibility_many([profile], on_date)[profile.id]
 
 
+@cache
+def _statements(until_a_day: bool):
+    """The three statements of ``facts_for``, built once (values bound by name: ``site_ids``,
+    ``ids`` and, ``until_a_day``, ``on_date``): the site's training kinds; each volunteer's last
+    training of each kind; their background checks (the columns the rule reads)."""
+    kinds = (select(TrainingKind).where(TrainingKind.site_id.in_(bindparam("site_ids", expanding=True)),
+                                        TrainingKind.archived_at.is_(None)).order_by(TrainingKind.name))
+    latest = (select(TrainingAttendance.profile_id, TrainingSession.kind_id, func.max(TrainingSession.held_on))
+              .join(TrainingSession, TrainingAttendance.session_id == TrainingSession.id)
+              .where(TrainingAttendance.profile_id.in_(bindparam("ids", expanding=True))))
+    checks = (select(BackgroundCheck.id, BackgroundCheck.profile_id, BackgroundCheck.checked_on, BackgroundCheck.result)
+              .where(BackgroundCheck.profile_id.in_(bindparam("ids", expanding=True))))
+    if until_a_day:
+        latest = latest.where(TrainingSession.held_on <= bindparam("on_date"))
+        checks = checks.where(BackgroundCheck.checked_on <= bindparam("on_date"))
+    return kinds, latest.group_by(TrainingAttendance.profile_id, TrainingSession.kind_id), checks
+
+
 def facts_for(profiles: list[VolunteerProfile], on_date: date | None = None, *,
               checks: list[BackgroundCheck] | None = None) -> dict[int, Facts]:
     """The facts for many volunteers in three queries, whatever their number (two when the page
@@ -109,24 +130,13 @@ def facts_for(profiles: list[VolunteerProfile], on_date: date | None = None, *,
     if not profiles:
         return {}
     ids = [p.id for p in profiles]
-    site_ids = {p.site_id for p in profiles}
-    kinds = list(db.session.scalars(select(TrainingKind).where(
-        TrainingKind.site_id.in_(site_ids), TrainingKind.archived_at.is_(None)).order_by(TrainingKind.name)))
-
-    latest_query = (select(TrainingAttendance.profile_id, TrainingSession.kind_id,
-                           func.max(TrainingSession.held_on))
-                    .join(TrainingSession, TrainingAttendance.session_id == TrainingSession.id)
-                    .where(TrainingAttendance.profile_id.in_(ids)))
-    if on_date is not None:
-        latest_query = latest_query.where(TrainingSession.held_on <= on_date)
-    latest = {(pid, kid): held for pid, kid, held in
-              db.session.execute(latest_query.group_by(TrainingAttendance.profile_id, TrainingSession.kind_id))}
-
-    if checks is None:
-        check_query = select(BackgroundCheck).where(BackgroundCheck.profile_id.in_(ids))
-        if on_date is not None:
-            check_query = check_query.where(BackgroundCheck.checked_on <= on_date)
-        checks = list(db.session.scalars(check_query))
+    site_ids = list({p.site_id for p in profiles})
+    kinds_query, latest_query, check_query = _statements(on_date is not None)
+    values = dict(ids=ids, on_date=on_date) if on_date is not None else dict(ids=ids)
+    kinds = list(db.session.scalars(kinds_query, dict(site_ids=site_ids)))
+    latest = {(pid, kid): held for pid, kid, held in db.session.execute(latest_query, values)}
+    if checks is None:  # the columns the rule reads (no ORM objects)
+        checks = db.session.execute(check_query, values).all()
     latest_checks: dict[int, BackgroundCheck] = {}
     for check in sorted(checks, key=lambda c: (c.checked_on, c.id)):
         if on_date is None or check.checked_on <= on_date:

@@ -8,7 +8,7 @@ import pytest
 
 from app.core.timeutil import LOCAL_TZ
 from app.scheduling.models import SessionStaff, Unavailability
-from app.scheduling.staff_queries import uncovered_shifts
+from app.scheduling.staff_queries import my_shifts, uncovered_shifts, volunteer_of
 from tests.scheduling.staff_helpers import (NEXT_WEEK, NOW, TODAY, TOMORROW, clock, on_session, session,  # noqa: F401
                                             settings, volunteer)
 
@@ -256,4 +256,11 @@ def test_my_shifts_runs_the_same_queries_for_many_shifts(app, db, make, world, m
     with count_queries() as many:
         assert phone.get("/me/shifts").status_code == 200
     assert many.count == few.count, (few.count, many.count)
+    # the page's own reads: the site's settings, the volunteer's places, the open sessions, the swap
+    # offers, the unavailable dates, the rule's facts (three), the calendar link
+    mine = volunteer_of(me.user_id)
+    with app.test_request_context(), count_queries() as reads:
+        page = my_shifts(mine, NOW)
+    assert len(page["upcoming"]) == 7 and len(page["open_shifts"]) == 7
+    assert reads.count == 9, reads.statements
 
