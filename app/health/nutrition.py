@@ -211,14 +211,25 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
     ``staple_repeat.min_days`` lunches) is added to each of those days."""
     checks: dict[date, DayCheck] = {}
     staples: dict[date, int | None] = {}
+    served: dict[int, Totals] = {}  # a dish served on several days is totalled once (read only)
+
+    def totals_of(recipes) -> Totals:  # meal_totals, each dish's totals computed once in the week
+        totals = Totals()
+        for recipe in recipes:
+            dish = served.get(id(recipe))
+            if dish is None:
+                dish = served[id(recipe)] = dish_totals(recipe, group, std)
+            totals.add(dish)
+        return totals
+
     for day in sorted(days):
         lunch_recipes, snack_recipes = days[day]
         if not lunch_recipes:
             continue
-        lunch = meal_totals(lunch_recipes, group, std)
+        lunch = totals_of(lunch_recipes)
         whole = Totals()
         whole.add(lunch)
-        whole.add(meal_totals(snack_recipes, group, std))
+        whole.add(totals_of(snack_recipes))
         notes = []
         if whole.missing:
             notes.append(_("No values known for %(foods)s: the totals leave them out.",
@@ -242,10 +253,16 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
 def allergens_in_text(text: str, std: Standards) -> int:
     """The allergens a free-text allergy entry names (Chinese or English, with common synonyms)."""
     words = (text or "").strip().lower()
-    if not words or words in std.none_words:
+    if not words or words in std.none_word_set:
         return 0
-    codes = [code for code, synonyms in std.synonyms().items() if any(s in words for s in synonyms)]
-    return allergen_bits(codes)
+    known = std.text_bits  # the same few texts come back on every page: read each once per process
+    bits = known.get(words)
+    if bits is None:
+        bits = allergen_bits(code for code, synonyms in std.synonym_items if any(s in words for s in synonyms))
+        if len(known) >= 10_000:
+            known.clear()
+        known[words] = bits
+    return bits
 
 
 def short_name(name_zh: str) -> str:
@@ -271,24 +288,49 @@ def conflicts(children, dishes, std: Standards) -> list[Conflict]:
     ``children``: objects with id, name, allergies; ``dishes``: (meal, recipe with items loaded)."""
     from app.health.labels import ALLERGEN_LABELS
 
-    found: list[Conflict] = []
+    none_words = std.none_word_set
+    allergic = []
     for child in children:
         text = (child.allergies or "").strip().lower()
-        if not text or text in std.none_words:
-            continue
-        bits = allergens_in_text(text, std)
-        for meal, recipe in dishes:
-            reasons = []
+        if text and text not in none_words:
+            allergic.append((child, text, allergens_in_text(text, std)))
+    if not allergic or not dishes:
+        return []
+    # Each dish read once, not once per child: the allergens of its foods, and the foods with a name
+    # a profile can name (two characters or more, as ``short_name`` gives it).
+    read: dict[int, tuple] = {}
+    menu = []
+    for meal, recipe in dishes:
+        seen = read.get(id(recipe))
+        if seen is None:
             recipe_bits = 0
+            named = []
             for item in recipe.items:
-                recipe_bits |= item.food.allergens or 0
-            for i, code in enumerate(ALLERGENS):
-                if bits & recipe_bits & (1 << i):
-                    reasons.append(str(ALLERGEN_LABELS[code]))
-            for item in recipe.items:  # a food the profile names, unless its allergen already matched
+                food_bits = item.food.allergens or 0
+                recipe_bits |= food_bits
                 name = short_name(item.food.name_zh)
-                if (len(name) >= 2 and name.lower() in text and name not in reasons
-                        and not (item.food.allergens or 0) & bits):
+                if len(name) >= 2:
+                    named.append((name, name.lower(), food_bits))
+            seen = read[id(recipe)] = (recipe_bits, named)
+        menu.append((meal, recipe, *seen))
+    labels: dict[str, str] = {}
+    found: list[Conflict] = []
+    for child, text, bits in allergic:
+        for meal, recipe, recipe_bits, named in menu:
+            common = bits & recipe_bits
+            names = [(name, food_bits) for name, lowered, food_bits in named if lowered in text]
+            if not common and not names:
+                continue
+            reasons = []
+            if common:
+                for i, code in enumerate(ALLERGENS):
+                    if common & (1 << i):
+                        label = labels.get(code)
+                        if label is None:
+                            label = labels[code] = str(ALLERGEN_LABELS[code])
+                        reasons.append(label)
+            for name, food_bits in names:  # a food the profile names, unless its allergen already matched
+                if name not in reasons and not food_bits & bits:
                     reasons.append(name)
             for reason in reasons:
                 found.append(Conflict(child.id, child.name, recipe.id, recipe.name, meal, reason))

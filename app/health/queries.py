@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
 from app.extensions import db
 from app.health import nutrition
-from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,
-                               MenuDish, Recipe, RecipeItem)
+from app.health.models import (NUTRIENTS, Food, FoodSample, HealthCheck, MealCount, MealSubstitution,
+                               MedicineGiven, MenuDish, Recipe, RecipeItem)
 from app.core.timeutil import LOCAL_TZ, local_today
 from app.health.standards import AGE_GROUPS, Standards, note_of, standards
 from app.sites.models import Season, Site
@@ -46,6 +47,12 @@ def recipes_of(site_id: int) -> list[Recipe]:
     return list(db.session.scalars(select(Recipe).options(_with_items())
                                    .where(Recipe.site_id == site_id, Recipe.archived_at.is_(None))
                                    .order_by(Recipe.name)))
+
+
+def recipe_choices(site_id: int) -> list:
+    """The site's dishes a menu can take (id and name, by name): what the menu form offers."""
+    return db.session.execute(select(Recipe.id, Recipe.name).where(
+        Recipe.site_id == site_id, Recipe.archived_at.is_(None)).order_by(Recipe.name)).all()
 
 
 def recipe_page(recipe: Recipe) -> dict:
@@ -78,14 +85,28 @@ def _enrolled(season_ids) -> select:
 
 def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
     """Age groups present in the season's enrolment, with (boys, girls) in each (one query)."""
-    std = standards()
-    mix: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     rows = db.session.execute(select(Child.sex, Child.birth_date, Child.grade).join(
         Enrolment, Enrolment.child_id == Child.id).where(
         Enrolment.season_id == season.id, Enrolment.status == "enrolled", Child.erased_at.is_(None))).all()
+    return _mix_of(rows, season.start_date, standards())
+
+
+def _mix_of(rows, day: date, std: Standards) -> dict[str, tuple[int, int]]:
+    mix: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
-        mix[age_group_of(row, season.start_date, std)][0 if row.sex == "m" else 1] += 1
+        mix[age_group_of(row, day, std)][0 if row.sex == "m" else 1] += 1
     return {group: tuple(mix[group]) for group in AGE_GROUPS if group in mix}
+
+
+@cache
+def _enrolled_rows_statement():
+    """The season's enrolled children as the week's page reads them: the age mix and the allergies
+    (one statement for both, built once)."""
+    return (select(Child.id, Child.name, Child.allergies, Child.sex, Child.birth_date, Child.grade)
+            .join(Enrolment, Enrolment.child_id == Child.id)
+            .where(Enrolment.season_id == bindparam("season_id"), Enrolment.status == "enrolled",
+                   Child.erased_at.is_(None))
+            .order_by(Child.name_pinyin, Child.id))
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
@@ -102,6 +123,85 @@ def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
         .order_by(MenuDish.day, MenuDish.meal, MenuDish.id)))
 
 
+# --- a period's menu as plain values (the week's page, its checks, the allergy matching) ---------------
+# The dishes, their recipes and the recipes' foods in one Core statement, read into small objects with
+# the attributes the nutrition engine and the templates read (``dish.recipe.items[i].food.energy_kcal``):
+# no ORM instances, identity map or relationship loading for a read-only page.
+class MenuFood:
+    __slots__ = ("id", "name_zh", "food_group", "allergens", *NUTRIENTS)
+
+
+class MenuItem:
+    __slots__ = ("food", "grams")
+
+    def __init__(self, food, grams):
+        self.food, self.grams = food, grams
+
+
+class MenuRecipe:
+    __slots__ = ("id", "name", "reference_group", "items")
+
+    def __init__(self, id, name, reference_group):
+        self.id, self.name, self.reference_group, self.items = id, name, reference_group, []
+
+
+class MenuEntry:
+    """A dish on the menu (a ``MenuDish`` as read for display: id, day, meal, recipe_id, recipe)."""
+    __slots__ = ("id", "day", "meal", "recipe_id", "recipe", "sampled")
+
+    def __init__(self, id, day, meal, recipe, sampled):
+        self.id, self.day, self.meal, self.recipe, self.sampled = id, day, meal, recipe, sampled
+        self.recipe_id = recipe.id
+
+
+@cache
+def _menu_statement(full: bool):
+    """``full``: with the foods' nutrients and whether each dish was sampled that day (the week's
+    page); else the names and allergens the allergy matching reads. Built once, run with parameters."""
+    columns = [MenuDish.id, MenuDish.day, MenuDish.meal, Recipe.id, Recipe.name, Recipe.reference_group,
+               RecipeItem.grams, Food.id, Food.name_zh, Food.food_group, Food.allergens]
+    if full:
+        columns += [getattr(Food, name) for name in NUTRIENTS]
+        columns.append(exists().where(FoodSample.site_id == MenuDish.site_id, FoodSample.day == MenuDish.day,
+                                      FoodSample.recipe_id == MenuDish.recipe_id))
+    return (select(*columns).join(Recipe, Recipe.id == MenuDish.recipe_id)
+            .outerjoin(RecipeItem, RecipeItem.recipe_id == Recipe.id)
+            .outerjoin(Food, Food.id == RecipeItem.food_id)
+            .where(MenuDish.site_id == bindparam("site_id"),
+                   MenuDish.day.between(bindparam("first"), bindparam("last")))
+            .order_by(MenuDish.day, MenuDish.meal, MenuDish.id, RecipeItem.id))
+
+
+def _menu(site_id: int, first: date, last: date, *, full: bool = True) -> list[MenuEntry]:
+    """The dishes of ``first``..``last`` in the order of ``_dishes``, each recipe and food read once."""
+    rows = db.session.execute(_menu_statement(full), dict(site_id=site_id, first=first, last=last)).all()
+    entries: list[MenuEntry] = []
+    recipes: dict[int, MenuRecipe] = {}
+    foods: dict[int, MenuFood] = {}
+    filling = None  # the recipe whose items these rows bring (the first dish that serves it)
+    last_dish = None
+    for row in rows:
+        dish_id = row[0]
+        if dish_id != last_dish:
+            last_dish = dish_id
+            recipe = recipes.get(row[3])
+            filling = None
+            if recipe is None:
+                recipe = filling = recipes[row[3]] = MenuRecipe(row[3], row[4], row[5])
+            entries.append(MenuEntry(dish_id, row[1], row[2], recipe, bool(row[-1]) if full else False))
+        if filling is None or row[7] is None:
+            continue
+        food = foods.get(row[7])
+        if food is None:
+            food = foods[row[7]] = MenuFood()
+            food.id, food.name_zh, food.food_group, food.allergens = row[7], row[8], row[9], row[10]
+            if full:
+                for name, value in zip(NUTRIENTS, row[11:11 + len(NUTRIENTS)]):
+                    setattr(food, name, value)
+        filling.items.append(MenuItem(food, row[6]))
+    return entries
+
+
 def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[date, list]:
     by_day: dict[date, list] = defaultdict(list)
     for dish in dishes:
@@ -111,9 +211,9 @@ def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[
 
 def allergy_conflicts(site: Site, day: date, children=None) -> list[nutrition.Conflict]:
     """Expected children of ``day`` whose allergies meet an ingredient of that day's menu, each
-    with the dish and the allergen (four queries; ``children``: the expected children when the caller
-    has them already)."""
-    dishes = _dishes(site.id, day, day)
+    with the dish and the allergen (one query for the menu, and those of ``expected_children`` unless
+    ``children``: the expected children when the caller has them already)."""
+    dishes = _menu(site.id, day, day, full=False)
     if not dishes:
         return []
     if children is None:
@@ -145,30 +245,32 @@ def week_days(season: Season, monday: date, dishes) -> list[date]:
 
 def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     """Everything the week's menu page shows: dishes per day and meal, the check per age group
-    present, the allergy conflicts and the days' food samples (a fixed number of queries)."""
+    present, the allergy conflicts and the days' food samples (three queries: the dishes with their
+    foods and samples, the enrolled children, no more for a full week)."""
     std = standards()
     sunday = monday + timedelta(days=6)
-    dishes = _dishes(season.site_id, monday, sunday)
+    dishes = _menu(season.site_id, monday, sunday)
     days = week_days(season, monday, dishes)
-    by_day: dict[date, dict[str, list[MenuDish]]] = {day: {"lunch": [], "snack": []} for day in days}
+    by_day: dict[date, dict[str, list[MenuEntry]]] = {day: {"lunch": [], "snack": []} for day in days}
+    sampled = defaultdict(set)
     for dish in dishes:
         if dish.day in by_day:
             by_day[dish.day][dish.meal].append(dish)
-    mix = enrolment_mix(season)
+        if dish.sampled:
+            sampled[dish.day].add(dish.recipe_id)
+    conflicts: dict[date, list] = {}
+    if with_children:
+        seasons_children = db.session.execute(_enrolled_rows_statement(), {"season_id": season.id}).all()
+        mix = _mix_of(seasons_children, season.start_date, std)
+        conflicts = _conflicts_by_day(seasons_children, dishes, std)
+    else:
+        mix = enrolment_mix(season)
     groups = list(mix) or [std.reference_group]
     recipes_by_day = {day: ([d.recipe for d in meals["lunch"]], [d.recipe for d in meals["snack"]])
                       for day, meals in by_day.items()}
     checks = {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
                                           females=mix.get(group, (1, 1))[1]) for group in groups}
     day_levels = {day: nutrition.worst(checks[g][day].level for g in groups if day in checks[g]) for day in days}
-    conflicts: dict[date, list] = {}
-    if with_children:
-        seasons_children = list(db.session.scalars(_enrolled([season.id]).order_by(Child.name_pinyin, Child.id)))
-        conflicts = _conflicts_by_day(seasons_children, dishes, std)
-    sampled = defaultdict(set)
-    for day, recipe_id in db.session.execute(select(FoodSample.day, FoodSample.recipe_id).where(
-            FoodSample.site_id == season.site_id, FoodSample.day.between(monday, sunday))).all():
-        sampled[day].add(recipe_id)
     return dict(season=season, monday=monday, days=days, by_day=by_day, groups=groups, mix=mix, checks=checks,
                 day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(_chinese()),
                 today=local_today(),
