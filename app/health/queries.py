@@ -6,9 +6,10 @@ day)`` (which expected children meet an allergen on that day's menu: the today p
 session roster show it)."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -92,9 +93,24 @@ def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
 
 
 def _mix_of(rows, day: date, std: Standards) -> dict[str, tuple[int, int]]:
+    """(boys, girls) per age group of ``rows`` (sex, birth_date, grade) on ``day``: ``age_group_of``
+    with each age's group looked up once."""
     mix: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    group_of_age: dict[int, str] = {}
+    month_day = (day.month, day.day)
     for row in rows:
-        mix[age_group_of(row, day, std)][0 if row.sex == "m" else 1] += 1
+        birth = row.birth_date
+        if birth is not None:
+            age = day.year - birth.year - (month_day < (birth.month, birth.day))
+        elif row.grade:
+            age = row.grade + 5
+        else:
+            mix[std.reference_group][0 if row.sex == "m" else 1] += 1
+            continue
+        group = group_of_age.get(age)
+        if group is None:
+            group = group_of_age[age] = std.age_group_of_age(age)
+        mix[group][0 if row.sex == "m" else 1] += 1
     return {group: tuple(mix[group]) for group in AGE_GROUPS if group in mix}
 
 
@@ -127,31 +143,37 @@ def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
 # The dishes, their recipes and the recipes' foods in one Core statement, read into small objects with
 # the attributes the nutrition engine and the templates read (``dish.recipe.items[i].food.energy_kcal``):
 # no ORM instances, identity map or relationship loading for a read-only page.
-class MenuFood:
-    __slots__ = ("id", "name_zh", "food_group", "allergens", *NUTRIENTS)
+class MenuFood(NamedTuple):
+    id: int
+    name_zh: str
+    food_group: str
+    allergens: int
 
 
-class MenuItem:
-    __slots__ = ("food", "grams")
-
-    def __init__(self, food, grams):
-        self.food, self.grams = food, grams
+# with the nutrients, in the order of NUTRIENTS
+MenuFoodNutrients = namedtuple("MenuFoodNutrients", ("id", "name_zh", "food_group", "allergens", *NUTRIENTS))
 
 
-class MenuRecipe:
-    __slots__ = ("id", "name", "reference_group", "items")
-
-    def __init__(self, id, name, reference_group):
-        self.id, self.name, self.reference_group, self.items = id, name, reference_group, []
+class MenuItem(NamedTuple):
+    food: MenuFood
+    grams: float
 
 
-class MenuEntry:
+class MenuRecipe(NamedTuple):
+    id: int
+    name: str
+    reference_group: str
+    items: list  # of MenuItem, in the recipe's order
+
+
+class MenuEntry(NamedTuple):
     """A dish on the menu (a ``MenuDish`` as read for display: id, day, meal, recipe_id, recipe)."""
-    __slots__ = ("id", "day", "meal", "recipe_id", "recipe", "sampled")
-
-    def __init__(self, id, day, meal, recipe, sampled):
-        self.id, self.day, self.meal, self.recipe, self.sampled = id, day, meal, recipe, sampled
-        self.recipe_id = recipe.id
+    id: int
+    day: date
+    meal: str
+    recipe_id: int
+    recipe: MenuRecipe
+    sampled: bool
 
 
 @cache
@@ -177,28 +199,26 @@ def _menu(site_id: int, first: date, last: date, *, full: bool = True) -> list[M
     rows = db.session.execute(_menu_statement(full), dict(site_id=site_id, first=first, last=last)).all()
     entries: list[MenuEntry] = []
     recipes: dict[int, MenuRecipe] = {}
-    foods: dict[int, MenuFood] = {}
-    filling = None  # the recipe whose items these rows bring (the first dish that serves it)
+    foods: dict = {}
+    make_food = MenuFoodNutrients._make if full else MenuFood._make
+    end = 11 + len(NUTRIENTS) if full else 11
+    filling = None  # the items of the recipe these rows bring (the first dish that serves it), else None
     last_dish = None
     for row in rows:
-        dish_id = row[0]
-        if dish_id != last_dish:
-            last_dish = dish_id
+        if row[0] != last_dish:
+            last_dish = row[0]
             recipe = recipes.get(row[3])
             filling = None
             if recipe is None:
-                recipe = filling = recipes[row[3]] = MenuRecipe(row[3], row[4], row[5])
-            entries.append(MenuEntry(dish_id, row[1], row[2], recipe, bool(row[-1]) if full else False))
+                recipe = recipes[row[3]] = MenuRecipe(row[3], row[4], row[5], [])
+                filling = recipe.items
+            entries.append(MenuEntry(row[0], row[1], row[2], row[3], recipe, full and bool(row[end])))
         if filling is None or row[7] is None:
             continue
         food = foods.get(row[7])
         if food is None:
-            food = foods[row[7]] = MenuFood()
-            food.id, food.name_zh, food.food_group, food.allergens = row[7], row[8], row[9], row[10]
-            if full:
-                for name, value in zip(NUTRIENTS, row[11:11 + len(NUTRIENTS)]):
-                    setattr(food, name, value)
-        filling.items.append(MenuItem(food, row[6]))
+            food = foods[row[7]] = make_food(row[7:end])
+        filling.append(MenuItem(food, row[6]))
     return entries
 
 
@@ -206,7 +226,9 @@ def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[
     by_day: dict[date, list] = defaultdict(list)
     for dish in dishes:
         by_day[dish.day].append((dish.meal, dish.recipe))
-    return {day: nutrition.conflicts(children, pairs, std) for day, pairs in by_day.items()}
+    allergic = nutrition.allergic(children, std)  # the children and the dishes read once for all the days
+    read: dict = {}
+    return {day: nutrition.match(allergic, nutrition.read_dishes(pairs, read)) for day, pairs in by_day.items()}
 
 
 def allergy_conflicts(site: Site, day: date, children=None) -> list[nutrition.Conflict]:
