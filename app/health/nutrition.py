@@ -50,10 +50,11 @@ class Totals:
             self.grains[food.id] += grams
 
     def add(self, other: Totals) -> None:
-        for name in NUTRIENTS:
-            self.nutrients[name] += other.nutrients[name]
-        for group in FOOD_GROUPS:
-            self.groups[group] += other.groups[group]
+        nutrients, groups = self.nutrients, self.groups
+        for name, value in other.nutrients.items():
+            nutrients[name] += value
+        for group, grams in other.groups.items():
+            groups[group] += grams
         self.allergens |= other.allergens
         self.missing |= other.missing
         self.vegetables |= other.vegetables
@@ -345,7 +346,7 @@ def read_dishes(dishes, read: dict | None = None) -> list[tuple]:
                 name = short_name(item.food.name_zh)
                 if len(name) >= 2:
                     named.append((name, name.lower(), food_bits))
-            seen = read[id(recipe)] = (recipe, recipe_bits, named)
+            seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset(lowered for _n, lowered, _b in named))
         menu.append((meal, *seen))
     return menu
 
@@ -358,12 +359,14 @@ def match(children: list[tuple], menu: list[tuple]) -> list[Conflict]:
     if not children or not menu:
         return found
     labels: dict[str, str] = {}
+    every_name = frozenset().union(*(entry[4] for entry in menu))
     for child, text, bits in children:
-        for meal, recipe, recipe_bits, named in menu:
+        named_here = {lowered for lowered in every_name if lowered in text}  # the foods the profile names
+        for meal, recipe, recipe_bits, named, lowered_names in menu:
             common = bits & recipe_bits
-            names = [(name, food_bits) for name, lowered, food_bits in named if lowered in text]
-            if not common and not names:
+            if not common and named_here.isdisjoint(lowered_names):
                 continue
+            names = [(name, food_bits) for name, lowered, food_bits in named if lowered in named_here]
             reasons = []
             if common:
                 for i, code in enumerate(ALLERGENS):
