@@ -93,11 +93,6 @@ def age_group_of(child, day: date, std: Standards) -> str:
     return std.reference_group
 
 
-def _enrolled(season_ids) -> select:
-    return (select(Child).join(Enrolment, Enrolment.child_id == Child.id)
-            .where(Enrolment.season_id.in_(season_ids), Enrolment.status == "enrolled", Child.erased_at.is_(None)))
-
-
 def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
     """Age groups present in the season's enrolment, with (boys, girls) in each (one query)."""
     rows = db.session.execute(_enrolled_statement(False), {"season_id": season.id}).all()
@@ -280,8 +275,8 @@ def week_days(season: Season, monday: date, dishes) -> list[date]:
 
 def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     """Everything the week's menu page shows: dishes per day and meal, the check per age group
-    present, the allergy conflicts and the days' food samples (three queries: the dishes with their
-    foods and samples, the enrolled children, no more for a full week)."""
+    present, the allergy conflicts and the days' food samples (two queries, whatever the week holds:
+    the dishes with their foods and samples, and the enrolled children)."""
     std = standards()
     sunday = monday + timedelta(days=6)
     dishes = _menu(season.site_id, monday, sunday)
