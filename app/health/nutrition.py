@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import gettext as _flask_gettext
 
 from app.health.models import NUTRIENTS
 from app.health.standards import ALLERGENS, FOOD_GROUPS, Standards, allergen_bits
@@ -49,10 +50,11 @@ class Totals:
             self.grains[food.id] += grams
 
     def add(self, other: Totals) -> None:
-        for name in NUTRIENTS:
-            self.nutrients[name] += other.nutrients[name]
-        for group in FOOD_GROUPS:
-            self.groups[group] += other.groups[group]
+        nutrients, groups = self.nutrients, self.groups
+        for name, value in other.nutrients.items():
+            nutrients[name] += value
+        for group, grams in other.groups.items():
+            groups[group] += grams
         self.allergens |= other.allergens
         self.missing |= other.missing
         self.vegetables |= other.vegetables
@@ -144,10 +146,36 @@ def group_label(group: str) -> str:
     return str(FOOD_GROUP_LABELS[group])
 
 
+class _Texts:
+    """Translations for the checks of a week: flask_babel's ``gettext`` finds the request's locale and
+    catalogue again on every call and a week's check translates some sixty messages, so the catalogue
+    is looked up once here, and each label once (the same strings, formatted the same way)."""
+
+    def __init__(self):
+        from flask_babel import get_domain
+
+        self._translations = get_domain().get_translations()
+        self._labels: dict[int, str] = {}
+
+    def gettext(self, string: str, **variables) -> str:  # flask_babel.Domain.gettext
+        text = self._translations.ugettext(string)
+        return text if not variables else text % variables
+
+    def label(self, lazy) -> str:
+        text = self._labels.get(id(lazy))
+        if text is None:
+            text = self._labels[id(lazy)] = str(lazy)
+        return text
+
+
 def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *, males: int = 1,
-                females: int = 1) -> list[Finding]:
+                females: int = 1, texts: _Texts | None = None) -> list[Finding]:
     """Every per-day rule for one age group: ``lunch`` the lunch's totals for that group,
-    ``day_totals`` lunch and snacks (for the kinds of vegetables)."""
+    ``day_totals`` lunch and snacks (for the kinds of vegetables). ``texts``: the week's translations."""
+    from app.health.labels import FOOD_GROUP_LABELS, MEAL_GROUP_LABELS
+
+    _ = texts.gettext if texts else _flask_gettext
+    label_of = texts.label if texts else str
     tol = std.tolerance
     found: list[Finding] = []
     energy_ref = std.energy(group, males, females)
@@ -179,10 +207,10 @@ def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *
         if level == "pass":
             continue
         if grams < g_low:
-            message = _("%(group)s %(grams)s g, less than %(low)s g.", group=group_label(food_group),
+            message = _("%(group)s %(grams)s g, less than %(low)s g.", group=label_of(FOOD_GROUP_LABELS[food_group]),
                         grams=_n(grams), low=_n(g_low))
         else:
-            message = _("%(group)s %(grams)s g, more than %(high)s g.", group=group_label(food_group),
+            message = _("%(group)s %(grams)s g, more than %(high)s g.", group=label_of(FOOD_GROUP_LABELS[food_group]),
                         grams=_n(grams), high=_n(g_high))
         found.append(Finding(f"grams:{food_group}", level, message))
     if not any(f.rule.startswith("grams:") for f in found):
@@ -190,9 +218,7 @@ def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *
 
     present = [name for name, groups in std.meal_groups.items() if any(lunch.groups[g] > 0 for g in groups)]
     need = std.min_meal_groups
-    from app.health.labels import MEAL_GROUP_LABELS
-
-    missing = [str(MEAL_GROUP_LABELS[name]) for name in std.meal_groups if name not in present]
+    missing = [label_of(MEAL_GROUP_LABELS[name]) for name in std.meal_groups if name not in present]
     found.append(Finding("meal_groups", "pass" if len(present) >= need else "fail", _(
         "%(n)d of the 4 food groups in the meal (at least %(need)d).", n=len(present), need=need)
         + (" " + _("Missing: %(groups)s.", groups="、".join(missing)) if missing else "")))
@@ -211,20 +237,33 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
     ``staple_repeat.min_days`` lunches) is added to each of those days."""
     checks: dict[date, DayCheck] = {}
     staples: dict[date, int | None] = {}
+    texts = _Texts()
+    _ = texts.gettext
+    served: dict[int, Totals] = {}  # a dish served on several days is totalled once (read only)
+
+    def totals_of(recipes) -> Totals:  # meal_totals, each dish's totals computed once in the week
+        totals = Totals()
+        for recipe in recipes:
+            dish = served.get(id(recipe))
+            if dish is None:
+                dish = served[id(recipe)] = dish_totals(recipe, group, std)
+            totals.add(dish)
+        return totals
+
     for day in sorted(days):
         lunch_recipes, snack_recipes = days[day]
         if not lunch_recipes:
             continue
-        lunch = meal_totals(lunch_recipes, group, std)
+        lunch = totals_of(lunch_recipes)
         whole = Totals()
         whole.add(lunch)
-        whole.add(meal_totals(snack_recipes, group, std))
+        whole.add(totals_of(snack_recipes))
         notes = []
         if whole.missing:
             notes.append(_("No values known for %(foods)s: the totals leave them out.",
                            foods="、".join(sorted(whole.missing))))
         checks[day] = DayCheck(day, group, lunch, check_lunch(lunch, whole, group, std, males=males,
-                                                               females=females), notes)
+                                                               females=females, texts=texts), notes)
         staples[day] = lunch.staple
     rule = std.data["staple_repeat"]
     distinct = {s for s in staples.values()}
@@ -242,10 +281,16 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
 def allergens_in_text(text: str, std: Standards) -> int:
     """The allergens a free-text allergy entry names (Chinese or English, with common synonyms)."""
     words = (text or "").strip().lower()
-    if not words or words in std.none_words:
+    if not words or words in std.none_word_set:
         return 0
-    codes = [code for code, synonyms in std.synonyms().items() if any(s in words for s in synonyms)]
-    return allergen_bits(codes)
+    known = std.text_bits  # the same few texts come back on every page: read each once per process
+    bits = known.get(words)
+    if bits is None:
+        bits = allergen_bits(code for code, synonyms in std.synonym_items if any(s in words for s in synonyms))
+        if len(known) >= 10_000:
+            known.clear()
+        known[words] = bits
+    return bits
 
 
 def short_name(name_zh: str) -> str:
@@ -269,26 +314,69 @@ def conflicts(children, dishes, std: Standards) -> list[Conflict]:
     """Children × dishes whose allergies meet an ingredient: an allergen the profile names (peanut in
     a hidden sauce counts, through the food's allergens), or a food the profile names by name.
     ``children``: objects with id, name, allergies; ``dishes``: (meal, recipe with items loaded)."""
+    return match(allergic(children, std), read_dishes(dishes))
+
+
+def allergic(children, std: Standards) -> list[tuple]:
+    """The children whose profile names an allergy, as (child, the profile's text lowered, its
+    allergen bits): read once for a whole week of ``match``."""
+    none_words = std.none_word_set
+    found = []
+    for child in children:
+        text = (child.allergies or "").strip().lower()
+        if text and text not in none_words:
+            found.append((child, text, allergens_in_text(text, std)))
+    return found
+
+
+def read_dishes(dishes, read: dict | None = None) -> list[tuple]:
+    """``dishes`` (meal, recipe with items) as ``match`` reads them: each recipe read once (``read``:
+    the recipes already read, by object, shared between the days of a week) into the allergens of its
+    foods and the foods with a name a profile can name (two characters or more, as ``short_name``)."""
+    read = {} if read is None else read
+    menu = []
+    for meal, recipe in dishes:
+        seen = read.get(id(recipe))
+        if seen is None:
+            recipe_bits = 0
+            named = []
+            for item in recipe.items:
+                food_bits = item.food.allergens or 0
+                recipe_bits |= food_bits
+                name = short_name(item.food.name_zh)
+                if len(name) >= 2:
+                    named.append((name, name.lower(), food_bits))
+            seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset(lowered for _n, lowered, _b in named))
+        menu.append((meal, *seen))
+    return menu
+
+
+def match(children: list[tuple], menu: list[tuple]) -> list[Conflict]:
+    """The conflicts of ``allergic`` children with ``read_dishes`` dishes, child by child, dish by dish."""
     from app.health.labels import ALLERGEN_LABELS
 
     found: list[Conflict] = []
-    for child in children:
-        text = (child.allergies or "").strip().lower()
-        if not text or text in std.none_words:
-            continue
-        bits = allergens_in_text(text, std)
-        for meal, recipe in dishes:
+    if not children or not menu:
+        return found
+    labels: dict[str, str] = {}
+    every_name = frozenset().union(*(entry[4] for entry in menu))
+    for child, text, bits in children:
+        named_here = {lowered for lowered in every_name if lowered in text}  # the foods the profile names
+        for meal, recipe, recipe_bits, named, lowered_names in menu:
+            common = bits & recipe_bits
+            if not common and named_here.isdisjoint(lowered_names):
+                continue
+            names = [(name, food_bits) for name, lowered, food_bits in named if lowered in named_here]
             reasons = []
-            recipe_bits = 0
-            for item in recipe.items:
-                recipe_bits |= item.food.allergens or 0
-            for i, code in enumerate(ALLERGENS):
-                if bits & recipe_bits & (1 << i):
-                    reasons.append(str(ALLERGEN_LABELS[code]))
-            for item in recipe.items:  # a food the profile names, unless its allergen already matched
-                name = short_name(item.food.name_zh)
-                if (len(name) >= 2 and name.lower() in text and name not in reasons
-                        and not (item.food.allergens or 0) & bits):
+            if common:
+                for i, code in enumerate(ALLERGENS):
+                    if common & (1 << i):
+                        label = labels.get(code)
+                        if label is None:
+                            label = labels[code] = str(ALLERGEN_LABELS[code])
+                        reasons.append(label)
+            for name, food_bits in names:  # a food the profile names, unless its allergen already matched
+                if name not in reasons and not food_bits & bits:
                     reasons.append(name)
             for reason in reasons:
                 found.append(Conflict(child.id, child.name, recipe.id, recipe.name, meal, reason))

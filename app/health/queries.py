@@ -6,17 +6,19 @@ day)`` (which expected children meet an allergen on that day's menu: the today p
 session roster show it)."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
 from app.extensions import db
 from app.health import nutrition
-from app.health.models import (Food, FoodSample, HealthCheck, MealCount, MealSubstitution, MedicineGiven,
-                               MenuDish, Recipe, RecipeItem)
+from app.health.models import (NUTRIENTS, Food, FoodSample, HealthCheck, MealCount, MealSubstitution,
+                               MedicineGiven, MenuDish, Recipe, RecipeItem)
 from app.core.timeutil import LOCAL_TZ, local_today
 from app.health.standards import AGE_GROUPS, Standards, note_of, standards
 from app.sites.models import Season, Site
@@ -48,6 +50,26 @@ def recipes_of(site_id: int) -> list[Recipe]:
                                    .order_by(Recipe.name)))
 
 
+def recipe_choices(site_id: int) -> list:
+    """The site's dishes a menu can take (id and name, by name): what the menu form offers."""
+    return db.session.execute(_recipe_choices_statement(), {"site_id": site_id}).all()
+
+
+# The menu page's reads are Core statements on the tables, built once and run with parameters: an
+# ORM-annotated select is compiled through the ORM layer and a statement built per request costs its
+# construction and cache key each time (a third to a half of what these small reads cost).
+_recipes, _items, _foods = Recipe.__table__, RecipeItem.__table__, Food.__table__
+_menu_dishes, _samples = MenuDish.__table__, FoodSample.__table__
+_children, _enrolments = Child.__table__, Enrolment.__table__
+
+
+@cache
+def _recipe_choices_statement():
+    return (select(_recipes.c.id, _recipes.c.name)
+            .where(_recipes.c.site_id == bindparam("site_id"), _recipes.c.archived_at.is_(None))
+            .order_by(_recipes.c.name))
+
+
 def recipe_page(recipe: Recipe) -> dict:
     recipe = db.session.scalar(select(Recipe).options(_with_items()).where(Recipe.id == recipe.id))
     std = standards()
@@ -71,21 +93,45 @@ def age_group_of(child, day: date, std: Standards) -> str:
     return std.reference_group
 
 
-def _enrolled(season_ids) -> select:
-    return (select(Child).join(Enrolment, Enrolment.child_id == Child.id)
-            .where(Enrolment.season_id.in_(season_ids), Enrolment.status == "enrolled", Child.erased_at.is_(None)))
-
-
 def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
     """Age groups present in the season's enrolment, with (boys, girls) in each (one query)."""
-    std = standards()
+    rows = db.session.execute(_enrolled_statement(False), {"season_id": season.id}).all()
+    return _mix_of(rows, season.start_date, standards())
+
+
+def _mix_of(rows, day: date, std: Standards) -> dict[str, tuple[int, int]]:
+    """(boys, girls) per age group of ``rows`` (sex, birth_date, grade) on ``day``: ``age_group_of``
+    with each age's group looked up once."""
     mix: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    rows = db.session.execute(select(Child.sex, Child.birth_date, Child.grade).join(
-        Enrolment, Enrolment.child_id == Child.id).where(
-        Enrolment.season_id == season.id, Enrolment.status == "enrolled", Child.erased_at.is_(None))).all()
+    group_of_age: dict[int, str] = {}
+    month_day = (day.month, day.day)
     for row in rows:
-        mix[age_group_of(row, season.start_date, std)][0 if row.sex == "m" else 1] += 1
+        birth = row.birth_date
+        if birth is not None:
+            age = day.year - birth.year - (month_day < (birth.month, birth.day))
+        elif row.grade:
+            age = row.grade + 5
+        else:
+            mix[std.reference_group][0 if row.sex == "m" else 1] += 1
+            continue
+        group = group_of_age.get(age)
+        if group is None:
+            group = group_of_age[age] = std.age_group_of_age(age)
+        mix[group][0 if row.sex == "m" else 1] += 1
     return {group: tuple(mix[group]) for group in AGE_GROUPS if group in mix}
+
+
+@cache
+def _enrolled_statement(with_allergies: bool):
+    """The season's enrolled children as the menus read them: sex, birth date and grade for the age
+    mix, and (``with_allergies``: the week's page, one statement for both) id, name and allergies by
+    name. Built once."""
+    c, e = _children.c, _enrolments.c
+    columns = [c.id, c.name, c.allergies] if with_allergies else []
+    query = (select(*columns, c.sex, c.birth_date, c.grade)
+             .select_from(_children.join(_enrolments, e.child_id == c.id))
+             .where(e.season_id == bindparam("season_id"), e.status == "enrolled", c.erased_at.is_(None)))
+    return query.order_by(c.name_pinyin, c.id) if with_allergies else query
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
@@ -102,18 +148,102 @@ def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
         .order_by(MenuDish.day, MenuDish.meal, MenuDish.id)))
 
 
+# --- a period's menu as plain values (the week's page, its checks, the allergy matching) ---------------
+# The dishes, their recipes and the recipes' foods in one Core statement, read into small objects with
+# the attributes the nutrition engine and the templates read (``dish.recipe.items[i].food.energy_kcal``):
+# no ORM instances, identity map or relationship loading for a read-only page.
+class MenuFood(NamedTuple):
+    id: int
+    name_zh: str
+    food_group: str
+    allergens: int
+
+
+# with the nutrients, in the order of NUTRIENTS
+MenuFoodNutrients = namedtuple("MenuFoodNutrients", ("id", "name_zh", "food_group", "allergens", *NUTRIENTS))
+
+
+class MenuItem(NamedTuple):
+    food: MenuFood
+    grams: float
+
+
+class MenuRecipe(NamedTuple):
+    id: int
+    name: str
+    reference_group: str
+    items: list  # of MenuItem, in the recipe's order
+
+
+class MenuEntry(NamedTuple):
+    """A dish on the menu (a ``MenuDish`` as read for display: id, day, meal, recipe_id, recipe)."""
+    id: int
+    day: date
+    meal: str
+    recipe_id: int
+    recipe: MenuRecipe
+    sampled: bool
+
+
+@cache
+def _menu_statement(full: bool):
+    """``full``: with the foods' nutrients and whether each dish was sampled that day (the week's
+    page); else the names and allergens the allergy matching reads. Built once, run with parameters."""
+    m, r, i, f, fs = _menu_dishes.c, _recipes.c, _items.c, _foods.c, _samples.c
+    columns = [m.id, m.day, m.meal, r.id, r.name, r.reference_group, i.grams, f.id, f.name_zh, f.food_group,
+               f.allergens]
+    if full:
+        columns += [f[name] for name in NUTRIENTS]
+        columns.append(exists().where(fs.site_id == m.site_id, fs.day == m.day, fs.recipe_id == m.recipe_id))
+    return (select(*columns)
+            .select_from(_menu_dishes.join(_recipes, r.id == m.recipe_id)
+                         .outerjoin(_items, i.recipe_id == r.id).outerjoin(_foods, f.id == i.food_id))
+            .where(m.site_id == bindparam("site_id"), m.day.between(bindparam("first"), bindparam("last")))
+            .order_by(m.day, m.meal, m.id, i.id))
+
+
+def _menu(site_id: int, first: date, last: date, *, full: bool = True) -> list[MenuEntry]:
+    """The dishes of ``first``..``last`` in the order of ``_dishes``, each recipe and food read once."""
+    rows = db.session.execute(_menu_statement(full), dict(site_id=site_id, first=first, last=last)).all()
+    entries: list[MenuEntry] = []
+    recipes: dict[int, MenuRecipe] = {}
+    foods: dict = {}
+    make_food = MenuFoodNutrients._make if full else MenuFood._make
+    end = 11 + len(NUTRIENTS) if full else 11
+    filling = None  # the items of the recipe these rows bring (the first dish that serves it), else None
+    last_dish = None
+    for row in rows:
+        if row[0] != last_dish:
+            last_dish = row[0]
+            recipe = recipes.get(row[3])
+            filling = None
+            if recipe is None:
+                recipe = recipes[row[3]] = MenuRecipe(row[3], row[4], row[5], [])
+                filling = recipe.items
+            entries.append(MenuEntry(row[0], row[1], row[2], row[3], recipe, full and bool(row[end])))
+        if filling is None or row[7] is None:
+            continue
+        food = foods.get(row[7])
+        if food is None:
+            food = foods[row[7]] = make_food(row[7:end])
+        filling.append(MenuItem(food, row[6]))
+    return entries
+
+
 def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[date, list]:
     by_day: dict[date, list] = defaultdict(list)
     for dish in dishes:
         by_day[dish.day].append((dish.meal, dish.recipe))
-    return {day: nutrition.conflicts(children, pairs, std) for day, pairs in by_day.items()}
+    allergic = nutrition.allergic(children, std)  # the children and the dishes read once for all the days
+    read: dict = {}
+    return {day: nutrition.match(allergic, nutrition.read_dishes(pairs, read)) for day, pairs in by_day.items()}
 
 
 def allergy_conflicts(site: Site, day: date, children=None) -> list[nutrition.Conflict]:
     """Expected children of ``day`` whose allergies meet an ingredient of that day's menu, each
-    with the dish and the allergen (four queries; ``children``: the expected children when the caller
-    has them already)."""
-    dishes = _dishes(site.id, day, day)
+    with the dish and the allergen (one query for the menu, and those of ``expected_children`` unless
+    ``children``: the expected children when the caller has them already)."""
+    dishes = _menu(site.id, day, day, full=False)
     if not dishes:
         return []
     if children is None:
@@ -145,30 +275,32 @@ def week_days(season: Season, monday: date, dishes) -> list[date]:
 
 def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     """Everything the week's menu page shows: dishes per day and meal, the check per age group
-    present, the allergy conflicts and the days' food samples (a fixed number of queries)."""
+    present, the allergy conflicts and the days' food samples (two queries, whatever the week holds:
+    the dishes with their foods and samples, and the enrolled children)."""
     std = standards()
     sunday = monday + timedelta(days=6)
-    dishes = _dishes(season.site_id, monday, sunday)
+    dishes = _menu(season.site_id, monday, sunday)
     days = week_days(season, monday, dishes)
-    by_day: dict[date, dict[str, list[MenuDish]]] = {day: {"lunch": [], "snack": []} for day in days}
+    by_day: dict[date, dict[str, list[MenuEntry]]] = {day: {"lunch": [], "snack": []} for day in days}
+    sampled = defaultdict(set)
     for dish in dishes:
         if dish.day in by_day:
             by_day[dish.day][dish.meal].append(dish)
-    mix = enrolment_mix(season)
+        if dish.sampled:
+            sampled[dish.day].add(dish.recipe_id)
+    conflicts: dict[date, list] = {}
+    if with_children:
+        seasons_children = db.session.execute(_enrolled_statement(True), {"season_id": season.id}).all()
+        mix = _mix_of(seasons_children, season.start_date, std)
+        conflicts = _conflicts_by_day(seasons_children, dishes, std)
+    else:
+        mix = enrolment_mix(season)
     groups = list(mix) or [std.reference_group]
     recipes_by_day = {day: ([d.recipe for d in meals["lunch"]], [d.recipe for d in meals["snack"]])
                       for day, meals in by_day.items()}
     checks = {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
                                           females=mix.get(group, (1, 1))[1]) for group in groups}
     day_levels = {day: nutrition.worst(checks[g][day].level for g in groups if day in checks[g]) for day in days}
-    conflicts: dict[date, list] = {}
-    if with_children:
-        seasons_children = list(db.session.scalars(_enrolled([season.id]).order_by(Child.name_pinyin, Child.id)))
-        conflicts = _conflicts_by_day(seasons_children, dishes, std)
-    sampled = defaultdict(set)
-    for day, recipe_id in db.session.execute(select(FoodSample.day, FoodSample.recipe_id).where(
-            FoodSample.site_id == season.site_id, FoodSample.day.between(monday, sunday))).all():
-        sampled[day].add(recipe_id)
     return dict(season=season, monday=monday, days=days, by_day=by_day, groups=groups, mix=mix, checks=checks,
                 day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(_chinese()),
                 today=local_today(),

@@ -161,7 +161,7 @@ def _note_allergies_read(conflicts, site_id: int) -> None:
 
 def _week_page(season, form=None, *, status=200):
     monday = _monday(season)
-    recipes_list = queries.recipes_of(season.site_id)
+    recipes_list = queries.recipe_choices(season.site_id)
     data = queries.week(season, monday)
     _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
     form = form or MenuDishForm(formdata=None, recipes=recipes_list, day=data["days"][0] if data["days"] else None)
@@ -193,7 +193,7 @@ def _week_url(season, day=None):
 @bp.route("/seasons/<int:season_id>/menus", methods=["POST"])
 @requires(SITE_MANAGE)
 def menu_add(season: Season):
-    form = MenuDishForm(recipes=queries.recipes_of(season.site_id))
+    form = MenuDishForm(recipes=queries.recipe_choices(season.site_id))
     return save(form, lambda values: services.add_menu_dish(season, values, by=current_user),
                 done=lambda dish: _week_page(season) if request.htmx else redirect_after_post(
                     _week_url(season, dish.day), notice=_("Dish added to the menu.")),

@@ -6,7 +6,7 @@ tests use it directly."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -68,11 +68,14 @@ class Standards:
         return self.energy(group) / self.energy(from_group or self.reference_group)
 
     def age_group_of_age(self, age: int) -> str:
-        for code in AGE_GROUPS:
-            low, high = self.group(code)["ages"]
+        for code, low, high in self._ages:
             if low <= age <= high:
                 return code
-        return AGE_GROUPS[0] if age < self.group(AGE_GROUPS[0])["ages"][0] else AGE_GROUPS[-1]
+        return AGE_GROUPS[0] if age < self._ages[0][1] else AGE_GROUPS[-1]
+
+    @cached_property
+    def _ages(self) -> tuple[tuple[str, int, int], ...]:
+        return tuple((code, *self.group(code)["ages"]) for code in AGE_GROUPS)
 
     # --- ranges ---
     def range(self, key: str) -> tuple[float, float]:
@@ -106,6 +109,21 @@ class Standards:
     @property
     def none_words(self) -> set[str]:
         return {str(w).lower() for w in self.data["none_words"]}
+
+    # The same values read once per loaded file (the file is loaded once: ``standards()``), for the
+    # allergy matching that runs per child: the synonyms as tuples, the none-words as a frozen set.
+    @cached_property
+    def synonym_items(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((code, tuple(synonyms)) for code, synonyms in self.synonyms().items())
+
+    @cached_property
+    def none_word_set(self) -> frozenset[str]:
+        return frozenset(self.none_words)
+
+    @cached_property
+    def text_bits(self) -> dict[str, int]:
+        """Allergy texts already read -> their allergen bits (``nutrition.allergens_in_text``)."""
+        return {}
 
     def notes(self, chinese: bool = True) -> list[str]:
         """The notes of every value marked unverified, for the pages that use them."""

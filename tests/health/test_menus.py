@@ -147,6 +147,19 @@ def test_the_week_shows_each_days_check_and_the_allergy_list(client, db, login, 
     assert [e.user_id for e in seen] == [world.users["coordinator"].id]  # the trail notes who saw them
 
 
+def test_the_week_escapes_a_dishs_name_in_the_list_and_in_its_remove_button(client, db, login, world, dish):
+    dish("鸡蛋<饼> & 粥", [("鸡蛋（代表值）", 40)], day=MONDAY)
+    login(client, world.users["coordinator"])
+    page = _week(client, world)
+    assert "<li>鸡蛋&lt;饼&gt; &amp; 粥" in page and 'aria-label="移除鸡蛋&lt;饼&gt; &amp; 粥"' in page
+    assert "鸡蛋<饼>" not in page
+    menu_dish = db.session.query(MenuDish).one()
+    assert (f'action="/menu-dishes/{menu_dish.id}/remove" '
+            f'hx-post="/menu-dishes/{menu_dish.id}/remove?week={MONDAY.isoformat()}"') in page
+    assert f'<a href="/seasons/{world.season.id}/meals?day={MONDAY.isoformat()}">' in page
+    assert '<span class="tag level-' in page and "kcal</summary>" in page
+
+
 def test_copy_the_week_before(client, db, login, world, dish):
     for name, items in LUNCH:
         dish(name, items, day=MONDAY)
