@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.formats import format_duration
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.core.pinyin import by_pinyin, pinyin_key
 from app.extensions import db
@@ -158,13 +159,14 @@ class QueuePage:
 
 
 QueueRow = namedtuple("QueueRow", "id profile_id work_date starts_at ends_at minutes activity source real_name "
-                                   "party_name day starts ends")
+                                   "party_name day starts ends duration")
 
 
 def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
     """The oldest pending entries of a site with the columns the queue shows (no objects), and how
-    many are waiting: two queries. Each row also carries its day (ISO) and times (HH:MM) as text,
-    so the table's template formats nothing per row."""
+    many are waiting: two queries. Each row also carries its day (ISO), times (HH:MM) and duration
+    ("2.5 小时", ``|duration``'s text, worked out once per distinct number of minutes) as text, so
+    the table's template formats nothing per row."""
     result = db.session.execute(
         select(HourEntry.id, HourEntry.profile_id, HourEntry.work_date, HourEntry.starts_at, HourEntry.ends_at,
                HourEntry.minutes, HourEntry.activity, HourEntry.source, VolunteerProfile.real_name,
@@ -173,8 +175,13 @@ def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
         .outerjoin(Party, VolunteerProfile.party_id == Party.id)
         .where(HourEntry.site_id == site.id, HourEntry.status == "pending")
         .order_by(HourEntry.work_date, HourEntry.starts_at, HourEntry.id).limit(per_page))
-    rows = [QueueRow(*row, row[2].isoformat(), row[3].strftime("%H:%M"), row[4].strftime("%H:%M"))
-            for row in result]
+    durations: dict = {}
+    rows = []
+    for row in result:
+        duration = durations.get(row[5])
+        if duration is None:
+            duration = durations[row[5]] = format_duration(row[5])
+        rows.append(QueueRow(*row, row[2].isoformat(), row[3].strftime("%H:%M"), row[4].strftime("%H:%M"), duration))
     total = len(rows) if len(rows) < per_page else pending_count(site.id)
     return QueuePage(rows, total, per_page)
 
