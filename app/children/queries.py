@@ -121,15 +121,17 @@ def children_of_site(site: Site, filters: Filters) -> Select:
 
 
 RosterChild = namedtuple("RosterChild", "id name erased_at grade school site_id")
-RosterRow = namedtuple("RosterRow", "id status applied_at child_id child")
+RosterRow = namedtuple("RosterRow", "id status applied_at child_id child alert")
 
 
 def roster(season: Season, filters: Filters) -> Select:
     """Enrolments of a season with the columns of their children the roster shows (no ORM objects:
-    a page of them costs a tenth of loading entities); ``roster_row`` turns a row into a
-    ``RosterRow`` whose ``.child`` is a ``RosterChild``."""
+    a page of them costs a tenth of loading entities), their alerts included (no second query for
+    them); ``roster_row`` turns a row into a ``RosterRow`` whose ``.child`` is a ``RosterChild`` and
+    whose ``.alert`` is what ``alerts_for`` would say of the child."""
     query = (select(Enrolment.id, Enrolment.status, Enrolment.applied_at, Enrolment.child_id, Child.name,
-                    Child.erased_at, Child.grade, Child.school, Child.site_id)
+                    Child.erased_at, Child.grade, Child.school, Child.site_id, Child.allergies, Child.high_risk,
+                    Child.conditions)
              .join(Child, Enrolment.child_id == Child.id)
              .where(Enrolment.season_id == season.id))
     query = _search(query, filters.q)
@@ -151,9 +153,18 @@ def roster(season: Season, filters: Filters) -> Select:
 
 
 def roster_row(row) -> RosterRow:
-    enrolment_id, status, applied_at, child_id, name, erased_at, grade, school, site_id = row
+    enrolment_id, status, applied_at, child_id, name, erased_at, grade, school, site_id = row[:9]
     return RosterRow(enrolment_id, status, applied_at, child_id,
-                     RosterChild(child_id, name, erased_at, grade, school, site_id))
+                     RosterChild(child_id, name, erased_at, grade, school, site_id),
+                     _alert(*row[9:12]) if len(row) > 9 else None)
+
+
+def _alert(allergies, high_risk, conditions) -> Alert | None:
+    """The alert of a child's columns, as ``alerts_for`` builds it; None when there is none."""
+    if not (allergies or high_risk):  # the common case: nothing to build
+        return None
+    alert = Alert((allergies or "").strip(), bool(high_risk), (conditions or "").strip())
+    return alert if alert else None
 
 
 def schools_of(site_id: int) -> list[str]:
@@ -173,6 +184,17 @@ def status_counts(season: Season) -> dict[str, int]:
 def enrolled_count(season_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Enrolment).where(
         Enrolment.season_id == season_id, Enrolment.status == "enrolled")) or 0
+
+
+def waitlist_rows(season: Season, limit: int = 5) -> list[RosterRow]:
+    """The first children waiting, in order of application, as ``RosterRow``s (for the roster page;
+    ``waitlist`` gives the enrolments themselves)."""
+    return [roster_row(row) for row in db.session.execute(
+        select(Enrolment.id, Enrolment.status, Enrolment.applied_at, Enrolment.child_id, Child.name,
+               Child.erased_at, Child.grade, Child.school, Child.site_id)
+        .join(Child, Enrolment.child_id == Child.id)
+        .where(Enrolment.season_id == season.id, Enrolment.status == "waitlisted")
+        .order_by(Enrolment.applied_at, Enrolment.id).limit(limit))]
 
 
 def waitlist(season: Season, limit: int = 5) -> list[Enrolment]:
