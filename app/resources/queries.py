@@ -44,7 +44,9 @@ def ledger(season: Season) -> dict:
     from app.scheduling.queries import sessions_led
 
     site_id = season.site_id
-    parties = parties_of(site_id)
+    # the parties' names and kinds only (rows, not entities: the page shows them and nothing else)
+    parties = db.session.execute(select(Party.id, Party.name, Party.kind).where(
+        Party.site_id == site_id, Party.archived_at.is_(None)).order_by(Party.kind, Party.name)).all()
     by_kind = {kind: [p for p in parties if p.kind == kind] for kind in PARTY_KINDS}
 
     hours_rows = db.session.execute(
@@ -79,6 +81,11 @@ def ledger(season: Season) -> dict:
                 donation_total=donation_total, **sessions_led(season))
 
 
-def seasons_for_ledger(site_id: int) -> list[Season]:
-    return list(db.session.scalars(select(Season).where(Season.site_id == site_id)
-                                   .order_by(Season.start_date.desc())))
+def seasons_for_ledger(site_id: int, *, with_site: bool = False) -> list[Season]:
+    """The site's seasons, newest first; ``with_site``: the site joined in, for a page that shows it
+    and has not loaded it yet (``season.site`` is then answered from the identity map instead of its
+    own SELECT; a site without seasons is read by that SELECT as before)."""
+    query = select(Season).where(Season.site_id == site_id)
+    if with_site:
+        query = query.options(joinedload(Season.site))
+    return list(db.session.scalars(query.order_by(Season.start_date.desc())))
