@@ -394,3 +394,21 @@ def test_hub_and_tabs_show_what_each_role_may_open(app, client, db, make, login,
     tabs = auditor.get(f"/sites/{world.site.id}/volunteers").get_data(as_text=True)
     assert f'href="/sites/{world.site.id}/certificates"' in tabs
     assert "/hours/pending" not in tabs and "/volunteer-settings" not in tabs
+
+
+def test_the_queue_counts_what_waits_beyond_its_page_in_the_same_statement(app, db, make, world, count_queries):
+    from app.core.formats import format_duration
+    from app.volunteers.queries import pending_queue
+
+    profile = make.volunteer_profile(make.user("volunteer", world.site), world.site)
+    with app.test_request_context():
+        assert (pending_queue(world.site).items, pending_queue(world.site).total) == ([], 0)
+        entries = [make.hour_entry(profile, D + timedelta(days=i)) for i in range(5)]
+        make.hour_entry(profile, D, status="approved")
+        with count_queries() as reads:
+            page = pending_queue(world.site, per_page=3)
+        assert reads.count == 1 and [e.id for e in page.items] == [e.id for e in entries[:3]]
+        assert (page.total, page.pages) == (5, 2)
+        assert [page.duration(e.minutes) for e in page.items] == [format_duration(120)] * 3
+        whole = pending_queue(world.site, per_page=10)
+        assert (len(whole.items), whole.total, whole.pages) == (5, 5, 1)
