@@ -13,7 +13,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,6 +26,19 @@ from app.core.args import arg_choice, arg_text
 from app.core.permissions import COORDINATOR
 from app.extensions import db
 from app.sites.models import Season, Site
+
+
+_STATEMENTS: dict = {}
+
+
+def _once(name: str, build):
+    """The statement ``name``, built once (on first use, when the mappers are configured) with bound
+    parameters: a request passes only its values, and SQLAlchemy neither rebuilds the statement nor
+    works out its cache key again (that was most of the cost of a small query)."""
+    statement = _STATEMENTS.get(name)
+    if statement is None:
+        statement = _STATEMENTS[name] = build()
+    return statement
 
 
 # --- alerts ---------------------------------------------------------------------------------------
@@ -50,9 +63,10 @@ def alerts_for(child_ids) -> dict[int, Alert]:
     ids = list({int(i) for i in child_ids})
     if not ids:
         return {}
-    rows = db.session.execute(
+    rows = db.session.execute(_once("alerts", lambda: (
         select(Child.id, Child.allergies, Child.high_risk, Child.conditions)
-        .where(Child.id.in_(ids), or_(Child.allergies != "", Child.high_risk.is_(True))))
+        .where(Child.id.in_(bindparam("ids", expanding=True)), or_(Child.allergies != "", Child.high_risk.is_(True))))),
+        {"ids": ids})
     out = {}
     for child_id, allergies, high_risk, conditions in rows:
         alert = Alert((allergies or "").strip(), bool(high_risk), (conditions or "").strip())
@@ -121,15 +135,17 @@ def children_of_site(site: Site, filters: Filters) -> Select:
 
 
 RosterChild = namedtuple("RosterChild", "id name erased_at grade school site_id")
-RosterRow = namedtuple("RosterRow", "id status applied_at child_id child")
+RosterRow = namedtuple("RosterRow", "id status applied_at child_id child alert")
 
 
 def roster(season: Season, filters: Filters) -> Select:
     """Enrolments of a season with the columns of their children the roster shows (no ORM objects:
-    a page of them costs a tenth of loading entities); ``roster_row`` turns a row into a
-    ``RosterRow`` whose ``.child`` is a ``RosterChild``."""
+    a page of them costs a tenth of loading entities), their alerts included (no second query for
+    them); ``roster_row`` turns a row into a ``RosterRow`` whose ``.child`` is a ``RosterChild`` and
+    whose ``.alert`` is what ``alerts_for`` would say of the child."""
     query = (select(Enrolment.id, Enrolment.status, Enrolment.applied_at, Enrolment.child_id, Child.name,
-                    Child.erased_at, Child.grade, Child.school, Child.site_id)
+                    Child.erased_at, Child.grade, Child.school, Child.site_id, Child.allergies, Child.high_risk,
+                    Child.conditions)
              .join(Child, Enrolment.child_id == Child.id)
              .where(Enrolment.season_id == season.id))
     query = _search(query, filters.q)
@@ -151,20 +167,30 @@ def roster(season: Season, filters: Filters) -> Select:
 
 
 def roster_row(row) -> RosterRow:
-    enrolment_id, status, applied_at, child_id, name, erased_at, grade, school, site_id = row
+    enrolment_id, status, applied_at, child_id, name, erased_at, grade, school, site_id = row[:9]
     return RosterRow(enrolment_id, status, applied_at, child_id,
-                     RosterChild(child_id, name, erased_at, grade, school, site_id))
+                     RosterChild(child_id, name, erased_at, grade, school, site_id),
+                     _alert(*row[9:12]) if len(row) > 9 else None)
+
+
+def _alert(allergies, high_risk, conditions) -> Alert | None:
+    """The alert of a child's columns, as ``alerts_for`` builds it; None when there is none."""
+    if not (allergies or high_risk):  # the common case: nothing to build
+        return None
+    alert = Alert((allergies or "").strip(), bool(high_risk), (conditions or "").strip())
+    return alert if alert else None
 
 
 def schools_of(site_id: int) -> list[str]:
-    return list(db.session.scalars(
-        select(Child.school).where(Child.site_id == site_id, Child.school != "", Child.erased_at.is_(None))
-        .group_by(Child.school).order_by(Child.school).limit(200)))
+    return list(db.session.scalars(_once("schools", lambda: (
+        select(Child.school).where(Child.site_id == bindparam("site_id"), Child.school != "", Child.erased_at.is_(None))
+        .group_by(Child.school).order_by(Child.school).limit(200))), {"site_id": site_id}))
 
 
 def status_counts(season: Season) -> dict[str, int]:
-    rows = db.session.execute(select(Enrolment.status, func.count()).where(Enrolment.season_id == season.id)
-                              .group_by(Enrolment.status))
+    rows = db.session.execute(_once("status_counts", lambda: (
+        select(Enrolment.status, func.count()).where(Enrolment.season_id == bindparam("season_id"))
+        .group_by(Enrolment.status))), {"season_id": season.id})
     counts = {"applied": 0, "enrolled": 0, "waitlisted": 0, "withdrawn": 0}
     counts.update({status: n for status, n in rows})
     return counts
@@ -173,6 +199,18 @@ def status_counts(season: Season) -> dict[str, int]:
 def enrolled_count(season_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Enrolment).where(
         Enrolment.season_id == season_id, Enrolment.status == "enrolled")) or 0
+
+
+def waitlist_rows(season: Season, limit: int = 5) -> list[RosterRow]:
+    """The first children waiting, in order of application, as ``RosterRow``s (for the roster page;
+    ``waitlist`` gives the enrolments themselves)."""
+    return [roster_row(row) for row in db.session.execute(_once("waitlist_rows", lambda: (
+        select(Enrolment.id, Enrolment.status, Enrolment.applied_at, Enrolment.child_id, Child.name,
+               Child.erased_at, Child.grade, Child.school, Child.site_id)
+        .join(Child, Enrolment.child_id == Child.id)
+        .where(Enrolment.season_id == bindparam("season_id"), Enrolment.status == "waitlisted")
+        .order_by(Enrolment.applied_at, Enrolment.id).limit(bindparam("limit")))),
+        {"season_id": season.id, "limit": limit})]
 
 
 def waitlist(season: Season, limit: int = 5) -> list[Enrolment]:
@@ -187,7 +225,9 @@ def consented_ids(child_ids) -> set[int]:
     ids = list(child_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(select(Consent.child_id).where(Consent.child_id.in_(ids)).distinct()))
+    return set(db.session.scalars(_once("consented", lambda: (
+        select(Consent.child_id).where(Consent.child_id.in_(bindparam("ids", expanding=True))).distinct())),
+        {"ids": ids}))
 
 
 # --- one child ------------------------------------------------------------------------------------
@@ -200,15 +240,16 @@ def child_record(child_id: int) -> Child:
     child = db.session.get(Child, child_id)
     if child is None:
         raise NoResultFound(f"no child {child_id}")
-    for name, query in (
-            ("guardians", select(Guardian).where(Guardian.child_id == child_id).order_by(Guardian.id)),
-            ("pickups", select(PickupPerson).where(PickupPerson.child_id == child_id).order_by(PickupPerson.id)),
-            ("consents", select(Consent).where(Consent.child_id == child_id)
+    for name, query in _once("child_record", lambda: (
+            ("guardians", select(Guardian).where(Guardian.child_id == bindparam("child_id")).order_by(Guardian.id)),
+            ("pickups", select(PickupPerson).where(PickupPerson.child_id == bindparam("child_id"))
+             .order_by(PickupPerson.id)),
+            ("consents", select(Consent).where(Consent.child_id == bindparam("child_id"))
              # who recorded it: the name only, so not their grants (read if ever asked for)
              .options(selectinload(Consent.recorded_by).lazyload(User.grants)).order_by(Consent.consented_at)),
-            ("enrolments", select(Enrolment).where(Enrolment.child_id == child_id)
-             .options(joinedload(Enrolment.season)).order_by(Enrolment.applied_at))):
-        rows = list(db.session.scalars(query).unique())
+            ("enrolments", select(Enrolment).where(Enrolment.child_id == bindparam("child_id"))
+             .options(joinedload(Enrolment.season)).order_by(Enrolment.applied_at)))):
+        rows = list(db.session.scalars(query, {"child_id": child_id}).unique())
         set_committed_value(child, name, rows)
         for row in rows:  # the way back to the child, as the relationship would have set it
             set_committed_value(row, "child", child)
@@ -231,10 +272,13 @@ def seasons_of_site(site_id: int, *, with_site: bool = False) -> list[Season]:
     """The site's seasons (not archived), newest first; ``with_site``: the site joined in, for a page
     that shows it and has not loaded it yet (``child.site`` is then answered from the identity map
     instead of its own SELECT; a site without seasons is read by that SELECT as before)."""
-    query = select(Season).where(Season.site_id == site_id, Season.archived_at.is_(None))
-    if with_site:
-        query = query.options(joinedload(Season.site))
-    return list(db.session.scalars(query.order_by(Season.start_date.desc())))
+    def build():
+        query = select(Season).where(Season.site_id == bindparam("site_id"), Season.archived_at.is_(None))
+        if with_site:
+            query = query.options(joinedload(Season.site))
+        return query.order_by(Season.start_date.desc())
+
+    return list(db.session.scalars(_once(f"seasons_of_site:{with_site}", build), {"site_id": site_id}))
 
 
 def likely_duplicates(site_id: int, name: str, birth_date: date | None, phones: list[str],

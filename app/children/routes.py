@@ -144,11 +144,11 @@ def roster(season: Season):
     audit.record_read("roster.viewed", by=current_user, children=[e.child for e in items.items],
                       site_id=season.site_id, season=season.id)
     return render("children/roster.html", "children/_roster.html", site=season.site, season=season,
-                  filters=filters, page=items, alerts=queries.alerts_for([e.child_id for e in items.items]),
+                  filters=filters, page=items, alerts={e.child_id: e.alert for e in items.items if e.alert},
                   consented=queries.consented_ids([e.child_id for e in items.items]),
                   schools=queries.schools_of(season.site_id), grades=GRADES, statuses=ENROLMENT_STATUSES,
                   counts=counts, free=max(season.capacity - counts["enrolled"], 0),
-                  waiting=queries.waitlist(season, limit=5), list_url=url,
+                  waiting=queries.waitlist_rows(season, limit=5), list_url=url,
                   page_url=url_for("children.roster", season_id=season.id, **filters.args()))
 
 

@@ -3,13 +3,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.resources.models import Allocation, Donation
 from app.sites.models import PARTY_KINDS, Party, Room, Season, Site
 from app.volunteers.models import HourEntry, VolunteerProfile
+
+
+_STATEMENTS: dict = {}
+
+
+def _once(name: str, build):
+    """The statement ``name``, built once (on first use, when the mappers are configured) with bound
+    parameters: a request passes only its values, and SQLAlchemy neither rebuilds the statement nor
+    works out its cache key again (that was most of the cost of a small query)."""
+    statement = _STATEMENTS.get(name)
+    if statement is None:
+        statement = _STATEMENTS[name] = build()
+    return statement
 
 
 def donations_of(site: Site):
@@ -44,14 +57,17 @@ def ledger(season: Season) -> dict:
     from app.scheduling.queries import sessions_led
 
     site_id = season.site_id
-    parties = parties_of(site_id)
+    # the parties' names and kinds only (rows, not entities: the page shows them and nothing else)
+    parties = db.session.execute(_once("ledger_parties", lambda: select(Party.id, Party.name, Party.kind).where(
+        Party.site_id == bindparam("site_id"), Party.archived_at.is_(None)).order_by(Party.kind, Party.name)),
+        {"site_id": site_id}).all()
     by_kind = {kind: [p for p in parties if p.kind == kind] for kind in PARTY_KINDS}
 
-    hours_rows = db.session.execute(
+    hours_rows = db.session.execute(_once("ledger_hours", lambda: (
         select(VolunteerProfile.party_id, func.sum(HourEntry.minutes), func.count(func.distinct(HourEntry.profile_id)))
         .join(VolunteerProfile, HourEntry.profile_id == VolunteerProfile.id)
-        .where(HourEntry.season_id == season.id, HourEntry.status == "approved")
-        .group_by(VolunteerProfile.party_id)).all()
+        .where(HourEntry.season_id == bindparam("season_id"), HourEntry.status == "approved")
+        .group_by(VolunteerProfile.party_id))), {"season_id": season.id}).all()
     party_names = {p.id: p.name for p in parties}
     hours_by_team = sorted(((party_names.get(pid) or "—", int(m or 0)) for pid, m, _n in hours_rows),
                            key=lambda r: -r[1])
@@ -59,14 +75,15 @@ def ledger(season: Season) -> dict:
     # a profile belongs to one team (party_id, or none), so the teams' distinct counts add up
     volunteers = sum(n for _pid, _m, n in hours_rows)
 
-    rooms, seats = db.session.execute(select(func.count(Room.id), func.coalesce(func.sum(Room.capacity), 0)).where(
-        Room.site_id == site_id, Room.archived_at.is_(None))).one()
+    rooms, seats = db.session.execute(_once("ledger_rooms", lambda: (
+        select(func.count(Room.id), func.coalesce(func.sum(Room.capacity), 0))
+        .where(Room.site_id == bindparam("site_id"), Room.archived_at.is_(None)))), {"site_id": site_id}).one()
 
-    donation_rows = db.session.execute(
+    donation_rows = db.session.execute(_once("ledger_donations", lambda: (
         select(Party.id, Party.name, Party.kind, func.sum(Donation.value_yuan), func.count(Donation.id))
         .join(Party, Donation.party_id == Party.id)
-        .where(Donation.season_id == season.id)
-        .group_by(Party.id, Party.name, Party.kind)).all()
+        .where(Donation.season_id == bindparam("season_id"))
+        .group_by(Party.id, Party.name, Party.kind))), {"season_id": season.id}).all()
     donations_by_party = sorted(((name, kind, Decimal(total or 0), n) for _id, name, kind, total, n in donation_rows),
                                 key=lambda r: -r[2])
     donations_by_kind = {kind: sum((r[2] for r in donations_by_party if r[1] == kind), Decimal(0))
@@ -79,6 +96,14 @@ def ledger(season: Season) -> dict:
                 donation_total=donation_total, **sessions_led(season))
 
 
-def seasons_for_ledger(site_id: int) -> list[Season]:
-    return list(db.session.scalars(select(Season).where(Season.site_id == site_id)
-                                   .order_by(Season.start_date.desc())))
+def seasons_for_ledger(site_id: int, *, with_site: bool = False) -> list[Season]:
+    """The site's seasons, newest first; ``with_site``: the site joined in, for a page that shows it
+    and has not loaded it yet (``season.site`` is then answered from the identity map instead of its
+    own SELECT; a site without seasons is read by that SELECT as before)."""
+    def build():
+        query = select(Season).where(Season.site_id == bindparam("site_id"))
+        if with_site:
+            query = query.options(joinedload(Season.site))
+        return query.order_by(Season.start_date.desc())
+
+    return list(db.session.scalars(_once(f"seasons:{with_site}", build), {"site_id": site_id}))

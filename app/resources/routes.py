@@ -79,8 +79,8 @@ def allocate(donation: Donation):
 @bp.route("/seasons/<int:season_id>/ledger")
 @requires(SITE_VIEW)
 def ledger(season: Season):
-    return render("resources/ledger.html", site=season.site, seasons=queries.seasons_for_ledger(season.site_id),
-                  **queries.ledger(season))
+    seasons = queries.seasons_for_ledger(season.site_id, with_site=True)  # the site comes with them
+    return render("resources/ledger.html", site=season.site, seasons=seasons, **queries.ledger(season))
 
 
 @bp.route("/sites/<int:site_id>/ledger")

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.formats import format_duration
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.core.pinyin import by_pinyin, pinyin_key
 from app.extensions import db
@@ -17,6 +18,19 @@ from app.sites.queries import current_season
 from app.volunteers.eligibility import check_expires_on, eligibility_many, evaluate, facts_for
 from app.volunteers.models import (BackgroundCheck, Certificate, HourCorrection, HourEntry, TrainingAttendance, TrainingKind,
                                    TrainingSession, VolunteerApplication, VolunteerProfile, VolunteerSettings)
+
+
+_STATEMENTS: dict = {}
+
+
+def _once(name: str, build):
+    """The statement ``name``, built once (on first use, when the mappers are configured) with bound
+    parameters: a request passes only its values, and SQLAlchemy neither rebuilds the statement nor
+    works out its cache key again (that was most of the cost of a small query)."""
+    statement = _STATEMENTS.get(name)
+    if statement is None:
+        statement = _STATEMENTS[name] = build()
+    return statement
 
 
 def soon_days() -> int:
@@ -93,8 +107,9 @@ def due_soon(site: Site, today: date) -> list[DueItem]:
 def profile_page(profile: VolunteerProfile, today: date) -> dict:
     """The volunteer page's trainings, checks and today's verdict: the facts loaded once (checks
     read once, for the list and for the rule)."""
-    checks = list(db.session.scalars(select(BackgroundCheck).where(BackgroundCheck.profile_id == profile.id)
-                                     .order_by(BackgroundCheck.checked_on.desc(), BackgroundCheck.id.desc())))
+    checks = list(db.session.scalars(_once("checks", lambda: (
+        select(BackgroundCheck).where(BackgroundCheck.profile_id == bindparam("profile_id"))
+        .order_by(BackgroundCheck.checked_on.desc(), BackgroundCheck.id.desc()))), {"profile_id": profile.id}))
     facts = facts_for([profile], today, checks=checks)[profile.id]
     return dict(qualifications=facts.qualifications, checks=checks, eligibility=evaluate(profile, today, facts),
                 check_expires_on=check_expires_on(facts.latest_check) if facts.latest_check else None,
@@ -121,13 +136,13 @@ def certificate_period(profile: VolunteerProfile, today: date) -> tuple[date, da
 
 def totals(profile: VolunteerProfile) -> dict:
     """Approved and pending minutes per season and overall, in one query."""
-    rows = db.session.execute(
+    rows = db.session.execute(_once("totals", lambda: (
         select(HourEntry.season_id, Season.name, Season.start_date,
                func.sum(case((HourEntry.status == "approved", HourEntry.minutes), else_=0)),
                func.sum(case((HourEntry.status == "pending", HourEntry.minutes), else_=0)))
         .outerjoin(Season, HourEntry.season_id == Season.id)
-        .where(HourEntry.profile_id == profile.id)
-        .group_by(HourEntry.season_id, Season.name, Season.start_date)).all()
+        .where(HourEntry.profile_id == bindparam("profile_id"))
+        .group_by(HourEntry.season_id, Season.name, Season.start_date))), {"profile_id": profile.id}).all()
     seasons = sorted(({"name": name, "start": start, "approved": int(a or 0), "pending": int(p or 0)}
                       for _sid, name, start, a, p in rows), key=lambda r: r["start"] or date.min, reverse=True)
     return dict(seasons=seasons, approved=sum(r["approved"] for r in seasons),
@@ -151,10 +166,19 @@ class QueuePage:
     items: list
     total: int
     per_page: int
+    _durations: dict = field(default_factory=dict, repr=False)
 
     @property
     def pages(self) -> int:
         return -(-self.total // self.per_page)
+
+    def duration(self, minutes) -> str:
+        """``|duration`` of ``minutes`` ("2.5 小时"), worked out once per distinct number of minutes
+        on the page (when the page is shown: it is in the reader's language)."""
+        text = self._durations.get(minutes)
+        if text is None:
+            text = self._durations[minutes] = format_duration(minutes)
+        return text
 
 
 QueueRow = namedtuple("QueueRow", "id profile_id work_date starts_at ends_at minutes activity source real_name "
@@ -163,25 +187,24 @@ QueueRow = namedtuple("QueueRow", "id profile_id work_date starts_at ends_at min
 
 def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
     """The oldest pending entries of a site with the columns the queue shows (no objects), and how
-    many are waiting: two queries. Each row also carries its day (ISO) and times (HH:MM) as text,
-    so the table's template formats nothing per row."""
-    result = db.session.execute(
+    many are waiting, in one statement (``count(*) OVER ()``). Each row also carries its day (ISO)
+    and times (HH:MM) as text, and the page its rows' durations (``page.duration(minutes)``), so the
+    table's template formats nothing per row."""
+    result = db.session.execute(_once("pending_queue", lambda: (
         select(HourEntry.id, HourEntry.profile_id, HourEntry.work_date, HourEntry.starts_at, HourEntry.ends_at,
                HourEntry.minutes, HourEntry.activity, HourEntry.source, VolunteerProfile.real_name,
-               Party.name.label("party_name"))
+               Party.name.label("party_name"), func.count().over())
         .join(VolunteerProfile, HourEntry.profile_id == VolunteerProfile.id)
         .outerjoin(Party, VolunteerProfile.party_id == Party.id)
-        .where(HourEntry.site_id == site.id, HourEntry.status == "pending")
-        .order_by(HourEntry.work_date, HourEntry.starts_at, HourEntry.id).limit(per_page))
-    rows = [QueueRow(*row, row[2].isoformat(), row[3].strftime("%H:%M"), row[4].strftime("%H:%M"))
-            for row in result]
-    total = len(rows) if len(rows) < per_page else pending_count(site.id)
+        .where(HourEntry.site_id == bindparam("site_id"), HourEntry.status == "pending")
+        .order_by(HourEntry.work_date, HourEntry.starts_at, HourEntry.id).limit(bindparam("limit")))),
+        {"site_id": site.id, "limit": per_page})
+    rows = []
+    total = 0
+    for row in result:
+        total = row[-1]
+        rows.append(QueueRow(*row[:-1], row[2].isoformat(), row[3].strftime("%H:%M"), row[4].strftime("%H:%M")))
     return QueuePage(rows, total, per_page)
-
-
-def pending_count(site_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(HourEntry).where(
-        HourEntry.site_id == site_id, HourEntry.status == "pending")) or 0
 
 
 def entry_with_history(entry: HourEntry) -> HourEntry:
@@ -231,8 +254,9 @@ def certificates_of_site(site: Site) -> Select:
 
 
 def certificates_of(profile: VolunteerProfile) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).where(Certificate.profile_id == profile.id)
-                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+    return list(db.session.scalars(_once("certificates_of", lambda: (
+        select(Certificate).where(Certificate.profile_id == bindparam("profile_id"))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))), {"profile_id": profile.id}))
 
 
 def certificate_by_number(number: str) -> Certificate | None:

@@ -48,19 +48,23 @@ def labels():
 def home_page(profile: VolunteerProfile, *, hour_form=None, certificate_form=None, check_form=None, **extra):
     """The volunteer's page, with any of its forms as submitted (and their errors)."""
     today = local_today()
-    if certificate_form is None:
+    settings = queries.settings_of(profile.site_id)
+    can_manage = can(SITE_MANAGE, profile.site_id)
+    # the certificate form shows only once the site has said who issues certificates, the check
+    # form only to whoever manages the site: neither is built (nor its period read) otherwise
+    if certificate_form is None and settings is not None:
         period_from, period_to = queries.certificate_period(profile, today)
         certificate_form = CertificateForm(formdata=None, period_from=period_from, period_to=period_to)
+    if check_form is None and can_manage:
+        check_form = CheckForm(formdata=None, checked_on=today)
     return render(
         "volunteers/home.html", profile=profile, site=profile.site, today=today,
         totals=queries.totals(profile),
         history=paginate_rows(queries.history(profile), queries.history_entry, per_page=10),
-        certificates=queries.certificates_of(profile), settings=queries.settings_of(profile.site_id),
+        certificates=queries.certificates_of(profile), settings=settings,
         hour_form=hour_form or HourForm(formdata=None, work_date=today), certificate_form=certificate_form,
-        check_form=check_form or CheckForm(formdata=None, checked_on=today),
-        can_manage=can(SITE_MANAGE, profile.site_id), **queries.profile_page(profile, today),
-        admin_only_reset=not current_user.is_admin and can(SITE_MANAGE, profile.site_id)
-        and queries.has_other_roles(profile), **extra)
+        check_form=check_form, can_manage=can_manage, **queries.profile_page(profile, today),
+        admin_only_reset=can_manage and not current_user.is_admin and queries.has_other_roles(profile), **extra)
 
 
 def back_with_errors(form, url: str):

@@ -197,3 +197,18 @@ def test_the_ledger_costs_the_same_queries_with_more_data(client, login, make, w
         profile = make.volunteer_profile(make.user("volunteer", world.site), world.site)
         make.hour_entry(profile, date(2025, 7, 8), status="approved", season=world.season)
     assert queries() == few
+
+
+def test_the_ledger_reads_its_site_with_the_seasons(client, login, make, world, count_queries):
+    login(client, world.users["coordinator"])
+    url = f"/seasons/{world.season.id}/ledger"
+    client.get(url)
+    with count_queries() as reads:
+        html = client.get(url).get_data(as_text=True)
+    assert world.site.name in html and world.season.name in html
+    flat = [" ".join(s.split()) for s in reads.statements]
+    assert not [s for s in flat if s.startswith("SELECT sites.")]  # the site came with the seasons
+    assert not [s for s in flat if s.startswith("SELECT parties.id, parties.site_id")]  # names and kinds only
+    # the season, the user, the seasons with their site, parties, hours, rooms, donations, sessions,
+    # and the open-alerts badge of a coordinator's navigation
+    assert reads.count == 9, "\n".join(s[:120] for s in reads.statements)

@@ -300,6 +300,25 @@ def test_an_activity_with_markup_shows_as_text_in_the_queue(app, client, db, log
         assert '<script>alert("x")' not in html and "<b>辅导</b>" not in html
 
 
+def test_every_text_of_a_queue_row_is_escaped(client, db, login, make, world):
+    """The queue's rows are written without autoescaping (for speed): each text in them is escaped
+    by hand, the volunteer's name (twice), their team, the activity, the duration, the labels."""
+    team = make.party(world.site, "volunteer", '<i>"队"</i> & 服务')
+    profile = make.volunteer_profile(make.user("volunteer", world.site), world.site, real_name='<b>王"浩然</b>',
+                                     party_id=team.id)
+    entry = make.hour_entry(profile, D, activity="<script>x()</script> & 'y'", source="shift")
+    login(client, world.users["coordinator"])
+    for headers in ({}, {"HX-Request": "true"}):
+        html = client.get(f"/sites/{world.site.id}/hours/pending", headers=headers).get_data(as_text=True)
+        row = html[html.index(f'data-testid="pending-{entry.id}"'):]
+        row = row[:row.index("</tr>")]
+        assert row.count("&lt;b&gt;王&#34;浩然&lt;/b&gt;") == 2, row
+        assert "&lt;i&gt;&#34;队&#34;&lt;/i&gt; &amp; 服务" in row
+        assert "&lt;script&gt;x()&lt;/script&gt; &amp; &#39;y&#39;" in row
+        assert "<b>" not in row and "<i>" not in row and "<script>" not in row and '王"' not in row
+        assert f'href="/volunteers/{profile.id}"' in row and f'href="/hours/{entry.id}/edit"' in row
+
+
 def test_the_queue_shows_who_and_what_and_loads_only_those_columns(client, db, make, login, world, count_queries):
     team = make.party(world.site, "volunteer", "湖州师范学院青年志愿者服务队")
     login(client, world.users["coordinator"])
@@ -375,3 +394,21 @@ def test_hub_and_tabs_show_what_each_role_may_open(app, client, db, make, login,
     tabs = auditor.get(f"/sites/{world.site.id}/volunteers").get_data(as_text=True)
     assert f'href="/sites/{world.site.id}/certificates"' in tabs
     assert "/hours/pending" not in tabs and "/volunteer-settings" not in tabs
+
+
+def test_the_queue_counts_what_waits_beyond_its_page_in_the_same_statement(app, db, make, world, count_queries):
+    from app.core.formats import format_duration
+    from app.volunteers.queries import pending_queue
+
+    profile = make.volunteer_profile(make.user("volunteer", world.site), world.site)
+    with app.test_request_context():
+        assert (pending_queue(world.site).items, pending_queue(world.site).total) == ([], 0)
+        entries = [make.hour_entry(profile, D + timedelta(days=i)) for i in range(5)]
+        make.hour_entry(profile, D, status="approved")
+        with count_queries() as reads:
+            page = pending_queue(world.site, per_page=3)
+        assert reads.count == 1 and [e.id for e in page.items] == [e.id for e in entries[:3]]
+        assert (page.total, page.pages) == (5, 2)
+        assert [page.duration(e.minutes) for e in page.items] == [format_duration(120)] * 3
+        whole = pending_queue(world.site, per_page=10)
+        assert (len(whole.items), whole.total, whole.pages) == (5, 5, 1)
