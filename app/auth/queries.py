@@ -6,20 +6,17 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import Invitation, User
+from app.core.db import prepared
 from app.extensions import db
-
-
-_session_user: list = []
 
 
 def user_for_session(user_id: int) -> User | None:
     """The signed-in user of every request: the user and their role grants in one SELECT (a LEFT
     JOIN on role_grants), without the grants' sites (the rules need site ids only). The statement is
     built once (on first use, when the mappers are configured), so only its parameter changes."""
-    if not _session_user:
-        _session_user.append(select(User).options(joinedload(User.grants))
-                             .where(User.id == bindparam("user_id")))
-    return db.session.execute(_session_user[0], {"user_id": user_id}).unique().scalar_one_or_none()
+    statement = prepared("auth.session_user", lambda: select(User).options(joinedload(User.grants))
+                         .where(User.id == bindparam("user_id")))
+    return db.session.execute(statement, {"user_id": user_id}).unique().scalar_one_or_none()
 
 
 def user_by_login(login: str) -> User | None:

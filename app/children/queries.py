@@ -24,21 +24,11 @@ from app.children.models import (AuditEntry, Child, Consent, Enrolment, ErasureR
 from app.children.names import search_key
 from app.core.args import arg_choice, arg_text
 from app.core.permissions import COORDINATOR
+from app.core.db import prepared
 from app.extensions import db
 from app.sites.models import Season, Site
 
 
-_STATEMENTS: dict = {}
-
-
-def _once(name: str, build):
-    """The statement ``name``, built once (on first use, when the mappers are configured) with bound
-    parameters: a request passes only its values, and SQLAlchemy neither rebuilds the statement nor
-    works out its cache key again (that was most of the cost of a small query)."""
-    statement = _STATEMENTS.get(name)
-    if statement is None:
-        statement = _STATEMENTS[name] = build()
-    return statement
 
 
 # --- alerts ---------------------------------------------------------------------------------------
@@ -63,7 +53,7 @@ def alerts_for(child_ids) -> dict[int, Alert]:
     ids = list({int(i) for i in child_ids})
     if not ids:
         return {}
-    rows = db.session.execute(_once("alerts", lambda: (
+    rows = db.session.execute(prepared("children.alerts", lambda: (
         select(Child.id, Child.allergies, Child.high_risk, Child.conditions)
         .where(Child.id.in_(bindparam("ids", expanding=True)), or_(Child.allergies != "", Child.high_risk.is_(True))))),
         {"ids": ids})
@@ -182,13 +172,13 @@ def _alert(allergies, high_risk, conditions) -> Alert | None:
 
 
 def schools_of(site_id: int) -> list[str]:
-    return list(db.session.scalars(_once("schools", lambda: (
+    return list(db.session.scalars(prepared("children.schools", lambda: (
         select(Child.school).where(Child.site_id == bindparam("site_id"), Child.school != "", Child.erased_at.is_(None))
         .group_by(Child.school).order_by(Child.school).limit(200))), {"site_id": site_id}))
 
 
 def status_counts(season: Season) -> dict[str, int]:
-    rows = db.session.execute(_once("status_counts", lambda: (
+    rows = db.session.execute(prepared("children.status_counts", lambda: (
         select(Enrolment.status, func.count()).where(Enrolment.season_id == bindparam("season_id"))
         .group_by(Enrolment.status))), {"season_id": season.id})
     counts = {"applied": 0, "enrolled": 0, "waitlisted": 0, "withdrawn": 0}
@@ -204,7 +194,7 @@ def enrolled_count(season_id: int) -> int:
 def waitlist_rows(season: Season, limit: int = 5) -> list[RosterRow]:
     """The first children waiting, in order of application, as ``RosterRow``s (for the roster page;
     ``waitlist`` gives the enrolments themselves)."""
-    return [roster_row(row) for row in db.session.execute(_once("waitlist_rows", lambda: (
+    return [roster_row(row) for row in db.session.execute(prepared("children.waitlist_rows", lambda: (
         select(Enrolment.id, Enrolment.status, Enrolment.applied_at, Enrolment.child_id, Child.name,
                Child.erased_at, Child.grade, Child.school, Child.site_id)
         .join(Child, Enrolment.child_id == Child.id)
@@ -225,7 +215,7 @@ def consented_ids(child_ids) -> set[int]:
     ids = list(child_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(_once("consented", lambda: (
+    return set(db.session.scalars(prepared("children.consented", lambda: (
         select(Consent.child_id).where(Consent.child_id.in_(bindparam("ids", expanding=True))).distinct())),
         {"ids": ids}))
 
@@ -240,7 +230,7 @@ def child_record(child_id: int) -> Child:
     child = db.session.get(Child, child_id)
     if child is None:
         raise NoResultFound(f"no child {child_id}")
-    for name, query in _once("child_record", lambda: (
+    for name, query in prepared("children.child_record", lambda: (
             ("guardians", select(Guardian).where(Guardian.child_id == bindparam("child_id")).order_by(Guardian.id)),
             ("pickups", select(PickupPerson).where(PickupPerson.child_id == bindparam("child_id"))
              .order_by(PickupPerson.id)),
@@ -278,7 +268,7 @@ def seasons_of_site(site_id: int, *, with_site: bool = False) -> list[Season]:
             query = query.options(joinedload(Season.site))
         return query.order_by(Season.start_date.desc())
 
-    return list(db.session.scalars(_once(f"seasons_of_site:{with_site}", build), {"site_id": site_id}))
+    return list(db.session.scalars(prepared(f"children.seasons_of_site:{with_site}", build), {"site_id": site_id}))
 
 
 def likely_duplicates(site_id: int, name: str, birth_date: date | None, phones: list[str],

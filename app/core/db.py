@@ -72,3 +72,17 @@ def lock(session, model, ident) -> None:
 
 
 from app.core import pinyin as _pinyin  # noqa: E402,F401  (registers the pinyin collation on connect)
+
+
+_PREPARED: dict = {}
+
+
+def prepared(name: str, build):
+    """The statement ``name``, built by ``build()`` once per process (on first use, when the mappers
+    are configured) with bound parameters: a request passes only its values, and SQLAlchemy neither
+    rebuilds the statement nor works out its cache key again (most of a small query's cost). Names
+    are global: prefix them with the area (``"children.alerts"``)."""
+    statement = _PREPARED.get(name)
+    if statement is None:
+        statement = _PREPARED[name] = build()
+    return statement

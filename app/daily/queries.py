@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
 from app.children.queries import Alert, alert_of, alerts_for
+from app.core.db import prepared
 from app.core.permissions import SITE_VIEW, visible_site_ids
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
@@ -323,15 +324,13 @@ def open_alert_count(user, need: str = SITE_VIEW) -> int:
         return 0
     # asked on every page a coordinator opens: the statement is built once and runs through Core
     # (one indexed count, no ORM entity), so only its parameters change between requests
-    if not _open_count:
-        base = select(func.count()).select_from(DailyAlert.__table__).where(DailyAlert.state != "resolved")
-        _open_count.extend([base, base.where(DailyAlert.site_id.in_(bindparam("sites", expanding=True)))])
+    every = prepared("daily.open_alerts", lambda: select(func.count()).select_from(DailyAlert.__table__)
+                     .where(DailyAlert.state != "resolved"))
     if sites is None:
-        return db.session.connection().execute(_open_count[0]).scalar() or 0
-    return db.session.connection().execute(_open_count[1], {"sites": sorted(sites)}).scalar() or 0
-
-
-_open_count: list = []
+        return db.session.connection().execute(every).scalar() or 0
+    of_sites = prepared("daily.open_alerts_of_sites", lambda: every.where(
+        DailyAlert.site_id.in_(bindparam("sites", expanding=True))))
+    return db.session.connection().execute(of_sites, {"sites": sorted(sites)}).scalar() or 0
 
 
 def history_of(site_id: int, day: date, limit: int = 100) -> list[DayRecordChange]:

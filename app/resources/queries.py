@@ -6,23 +6,13 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.db import prepared
 from app.extensions import db
 from app.resources.models import Allocation, Donation
 from app.sites.models import PARTY_KINDS, Party, Room, Season, Site
 from app.volunteers.models import HourEntry, VolunteerProfile
 
 
-_STATEMENTS: dict = {}
-
-
-def _once(name: str, build):
-    """The statement ``name``, built once (on first use, when the mappers are configured) with bound
-    parameters: a request passes only its values, and SQLAlchemy neither rebuilds the statement nor
-    works out its cache key again (that was most of the cost of a small query)."""
-    statement = _STATEMENTS.get(name)
-    if statement is None:
-        statement = _STATEMENTS[name] = build()
-    return statement
 
 
 def donations_of(site: Site):
@@ -58,12 +48,12 @@ def ledger(season: Season) -> dict:
 
     site_id = season.site_id
     # the parties' names and kinds only (rows, not entities: the page shows them and nothing else)
-    parties = db.session.execute(_once("ledger_parties", lambda: select(Party.id, Party.name, Party.kind).where(
+    parties = db.session.execute(prepared("resources.ledger_parties", lambda: select(Party.id, Party.name, Party.kind).where(
         Party.site_id == bindparam("site_id"), Party.archived_at.is_(None)).order_by(Party.kind, Party.name)),
         {"site_id": site_id}).all()
     by_kind = {kind: [p for p in parties if p.kind == kind] for kind in PARTY_KINDS}
 
-    hours_rows = db.session.execute(_once("ledger_hours", lambda: (
+    hours_rows = db.session.execute(prepared("resources.ledger_hours", lambda: (
         select(VolunteerProfile.party_id, func.sum(HourEntry.minutes), func.count(func.distinct(HourEntry.profile_id)))
         .join(VolunteerProfile, HourEntry.profile_id == VolunteerProfile.id)
         .where(HourEntry.season_id == bindparam("season_id"), HourEntry.status == "approved")
@@ -75,11 +65,11 @@ def ledger(season: Season) -> dict:
     # a profile belongs to one team (party_id, or none), so the teams' distinct counts add up
     volunteers = sum(n for _pid, _m, n in hours_rows)
 
-    rooms, seats = db.session.execute(_once("ledger_rooms", lambda: (
+    rooms, seats = db.session.execute(prepared("resources.ledger_rooms", lambda: (
         select(func.count(Room.id), func.coalesce(func.sum(Room.capacity), 0))
         .where(Room.site_id == bindparam("site_id"), Room.archived_at.is_(None)))), {"site_id": site_id}).one()
 
-    donation_rows = db.session.execute(_once("ledger_donations", lambda: (
+    donation_rows = db.session.execute(prepared("resources.ledger_donations", lambda: (
         select(Party.id, Party.name, Party.kind, func.sum(Donation.value_yuan), func.count(Donation.id))
         .join(Party, Donation.party_id == Party.id)
         .where(Donation.season_id == bindparam("season_id"))
@@ -106,4 +96,4 @@ def seasons_for_ledger(site_id: int, *, with_site: bool = False) -> list[Season]
             query = query.options(joinedload(Season.site))
         return query.order_by(Season.start_date.desc())
 
-    return list(db.session.scalars(_once(f"seasons:{with_site}", build), {"site_id": site_id}))
+    return list(db.session.scalars(prepared(f"resources.seasons:{with_site}", build), {"site_id": site_id}))

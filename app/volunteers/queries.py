@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.formats import format_duration
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.core.pinyin import by_pinyin, pinyin_key
+from app.core.db import prepared
 from app.extensions import db
 from app.sites.models import Party, Season, Site
 from app.sites.queries import current_season
@@ -20,17 +21,6 @@ from app.volunteers.models import (BackgroundCheck, Certificate, HourCorrection,
                                    TrainingSession, VolunteerApplication, VolunteerProfile, VolunteerSettings)
 
 
-_STATEMENTS: dict = {}
-
-
-def _once(name: str, build):
-    """The statement ``name``, built once (on first use, when the mappers are configured) with bound
-    parameters: a request passes only its values, and SQLAlchemy neither rebuilds the statement nor
-    works out its cache key again (that was most of the cost of a small query)."""
-    statement = _STATEMENTS.get(name)
-    if statement is None:
-        statement = _STATEMENTS[name] = build()
-    return statement
 
 
 def soon_days() -> int:
@@ -107,7 +97,7 @@ def due_soon(site: Site, today: date) -> list[DueItem]:
 def profile_page(profile: VolunteerProfile, today: date) -> dict:
     """The volunteer page's trainings, checks and today's verdict: the facts loaded once (checks
     read once, for the list and for the rule)."""
-    checks = list(db.session.scalars(_once("checks", lambda: (
+    checks = list(db.session.scalars(prepared("volunteers.checks", lambda: (
         select(BackgroundCheck).where(BackgroundCheck.profile_id == bindparam("profile_id"))
         .order_by(BackgroundCheck.checked_on.desc(), BackgroundCheck.id.desc()))), {"profile_id": profile.id}))
     facts = facts_for([profile], today, checks=checks)[profile.id]
@@ -136,7 +126,7 @@ def certificate_period(profile: VolunteerProfile, today: date) -> tuple[date, da
 
 def totals(profile: VolunteerProfile) -> dict:
     """Approved and pending minutes per season and overall, in one query."""
-    rows = db.session.execute(_once("totals", lambda: (
+    rows = db.session.execute(prepared("volunteers.totals", lambda: (
         select(HourEntry.season_id, Season.name, Season.start_date,
                func.sum(case((HourEntry.status == "approved", HourEntry.minutes), else_=0)),
                func.sum(case((HourEntry.status == "pending", HourEntry.minutes), else_=0)))
@@ -190,7 +180,7 @@ def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
     many are waiting, in one statement (``count(*) OVER ()``). Each row also carries its day (ISO)
     and times (HH:MM) as text, and the page its rows' durations (``page.duration(minutes)``), so the
     table's template formats nothing per row."""
-    result = db.session.execute(_once("pending_queue", lambda: (
+    result = db.session.execute(prepared("volunteers.pending_queue", lambda: (
         select(HourEntry.id, HourEntry.profile_id, HourEntry.work_date, HourEntry.starts_at, HourEntry.ends_at,
                HourEntry.minutes, HourEntry.activity, HourEntry.source, VolunteerProfile.real_name,
                Party.name.label("party_name"), func.count().over())
@@ -254,7 +244,7 @@ def certificates_of_site(site: Site) -> Select:
 
 
 def certificates_of(profile: VolunteerProfile) -> list[Certificate]:
-    return list(db.session.scalars(_once("certificates_of", lambda: (
+    return list(db.session.scalars(prepared("volunteers.certificates_of", lambda: (
         select(Certificate).where(Certificate.profile_id == bindparam("profile_id"))
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))), {"profile_id": profile.id}))
 
