@@ -85,11 +85,10 @@ def test_first_name_drops_the_surname():
     assert first_name("明") == "明"
 
 
-def test_a_lunch_roster_shows_the_menus_conflict_with_a_childs_allergy(db, world, client, login):
+def _peanut_noodles_for_lunch(db, world):
+    """花生酱拌面 (peanut butter noodles) on the menu of DAY."""
     from app.health.models import Food, MenuDish, Recipe, RecipeItem
 
-    s = roster_session(db, world, names=["王芳"], track="health", activity_name="营养午餐")
-    allergic = add_member(db, world, s.group, "陈果", allergies="花生")
     food = Food(site_id=world.site.id, name_zh="花生酱", food_group="soy_nuts", energy_kcal=600, allergens=1)
     recipe = Recipe(site_id=world.site.id, name="花生酱拌面")
     db.session.add_all([food, recipe])
@@ -97,6 +96,12 @@ def test_a_lunch_roster_shows_the_menus_conflict_with_a_childs_allergy(db, world
     db.session.add_all([RecipeItem(recipe_id=recipe.id, food_id=food.id, grams=10),
                         MenuDish(site_id=world.site.id, season_id=world.season.id, day=DAY, recipe_id=recipe.id)])
     db.session.commit()
+
+
+def test_a_lunch_roster_shows_the_menus_conflict_with_a_childs_allergy(db, world, client, login):
+    s = roster_session(db, world, names=["王芳"], track="health", activity_name="营养午餐")
+    allergic = add_member(db, world, s.group, "陈果", allergies="花生")
+    _peanut_noodles_for_lunch(db, world)
     login(client, world.users["coordinator"])
     page = client.get(f"/sessions/{s.id}/attendance").get_data(as_text=True)
     row = page[page.index(f'id="att-{allergic.id}"'):]
@@ -107,15 +112,7 @@ def test_a_lunch_roster_shows_the_menus_conflict_with_a_childs_allergy(db, world
 
 def test_a_lunch_roster_checks_the_menu_only_for_the_children_expected_that_day(db, world, client, login,
                                                                                count_queries):
-    from app.health.models import Food, MenuDish, Recipe, RecipeItem
-
-    food = Food(site_id=world.site.id, name_zh="花生酱", food_group="soy_nuts", energy_kcal=600, allergens=1)
-    recipe = Recipe(site_id=world.site.id, name="花生酱拌面")
-    db.session.add_all([food, recipe])
-    db.session.flush()
-    db.session.add_all([RecipeItem(recipe_id=recipe.id, food_id=food.id, grams=10),
-                        MenuDish(site_id=world.site.id, season_id=world.season.id, day=DAY, recipe_id=recipe.id)])
-    db.session.commit()
+    _peanut_noodles_for_lunch(db, world)
     login(client, world.users["coordinator"])
     counted = []
     for n, group in ((1, "一年级"), (4, "二年级")):
@@ -364,3 +361,12 @@ def test_the_roster_page_runs_the_same_queries_for_5_and_40_children(db, world, 
         counts.append(q.count)
         assert page.count('aria-pressed="true"') == (5 if s is few else 40)
     assert counts[0] == counts[1], counts
+
+
+def test_a_name_with_markup_stays_text_on_the_roster(db, world, client, login):
+    s = roster_session(db, world, names=["王芳"])
+    add_member(db, world, s.group, '<script>alert(1)</script>', allergies="<b>花生</b>")
+    login(client, world.users["coordinator"])
+    page = client.get(f"/sessions/{s.id}/attendance").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "<b>花生</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

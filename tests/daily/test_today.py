@@ -234,3 +234,16 @@ def test_the_today_page_costs_the_same_queries_with_more_children(client, db, ma
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count, (few.count, many.count)
+
+
+def test_a_name_with_markup_stays_text_on_the_day_table_and_in_the_row_a_tap_returns(client, db, make, login,
+                                                                                      day_world):
+    w = day_world
+    hostile = make.child(w.site, '<script>alert(1)</script>"x', allergies="<b>花生</b>")
+    make.enrolment(hostile, w.season)
+    login(client, w.coordinator)
+    page = client.get(f"/sites/{w.site.id}/today").get_data(as_text=True)
+    answer = _arrive(client, w, hostile).get_data(as_text=True)
+    for html in (page, answer):
+        assert "<script>alert(1)</script>" not in html and "<b>花生</b>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
