@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, literal_column, select
+from sqlalchemy import and_, bindparam, func, literal, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
@@ -114,18 +114,15 @@ def ratios(session_ids) -> dict[int, Ratio]:
         return {}
     out = {}
     for r in db.session.execute(_ratios_statement(), dict(session_ids=ids)):
-        out[r.id] = _ratio((1 if r.lead_id else 0) + r.volunteers, r.children, r.cancelled, _settings_from(r))
+        out[r.id] = ratio_of(r.lead_id, r.volunteers, r.children, r.cancelled, _settings_from(r))
     return out
 
 
 @cache
 def _ratios_statement():
-    volunteers = select(func.count()).where(
-        SessionStaff.session_id == Session.id, SessionStaff.role == "volunteer",
-        SessionStaff.status.in_(ACTIVE_STAFF_STATUSES)).correlate(Session).scalar_subquery()
-    children = select(func.count()).where(GroupMember.group_id == Session.group_id).correlate(Session).scalar_subquery()
-    return (select(Session.id, Session.lead_id, Session.cancelled, volunteers.label("volunteers"),
-                   children.label("children"), SchedulingSettings.children_per_adult,
+    return (select(Session.id, Session.lead_id, Session.cancelled,
+                   volunteers_holding_places(Session.id).label("volunteers"),
+                   group_size(Session.group_id).label("children"), SchedulingSettings.children_per_adult,
                    SchedulingSettings.max_group_size, SchedulingSettings.release_cutoff_hours)
             .outerjoin(SchedulingSettings, SchedulingSettings.site_id == Session.site_id)
             .where(Session.id.in_(bindparam("session_ids", expanding=True))))
@@ -594,10 +591,8 @@ def volunteer_feed(user_id: int, today: date) -> list[SessionStaff]:
 # --- ratio inputs as columns of another read (the week grid) ---------------------------------------------
 def volunteers_holding_places(session_id):
     """How many volunteers hold a place on the session ``session_id`` (a column of the enclosing
-    SELECT): a correlated scalar subquery counting what ``ratios`` counts besides the lead, so a
-    read that fetches its sessions itself needs no second statement for their ratios."""
-    from sqlalchemy import literal  # (imported here: this module's head belongs to its other readers)
-
+    SELECT): a correlated scalar subquery, what ``ratios`` counts besides the lead, so a read that
+    fetches its sessions itself (the week grid) needs no second statement for their ratios."""
     staff = SessionStaff.__table__
     # the statuses as plain parameters (an expanding IN is rewritten at every execution)
     return (select(func.count()).select_from(staff)
@@ -607,13 +602,13 @@ def volunteers_holding_places(session_id):
 
 
 def group_size(group_id):
-    """The number of children in the group ``group_id`` (a column of the enclosing SELECT), as
-    ``ratios`` counts them: a correlated scalar subquery."""
+    """The number of children in the group ``group_id`` (a column of the enclosing SELECT): a
+    correlated scalar subquery, the children ``ratios`` counts."""
     members = GroupMember.__table__
     return select(func.count()).select_from(members).where(members.c.group_id == group_id).scalar_subquery()
 
 
 def ratio_of(lead_id: int | None, volunteers: int, children: int, cancelled: bool, settings: Settings) -> Ratio:
-    """``ratios``' verdict for one session from inputs read elsewhere (its lead, the volunteers
-    holding a place, its group's size, its site's settings): the same rule as the staffing page."""
+    """The verdict for one session from its lead, the volunteers holding a place, its group's size
+    and its site's settings (``ratios`` and the week grid both judge through it)."""
     return _ratio((1 if lead_id else 0) + volunteers, children, cancelled, settings)
