@@ -197,6 +197,7 @@ def init_templates(app: Flask) -> None:
 
     from app.admin.labels import ROLE_LABELS
     from app.core import formats, permissions
+    from app.core.chrome import page_chrome
     from app.core.urls import url_maker
     from app.sites.labels import PARTY_KIND_LABELS
 
@@ -204,7 +205,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(can=permissions.can, nav_items=permissions.nav_items,
                                  can_visit=permissions.can_visit, url_if_allowed=permissions.url_if_allowed,
                                  needs=permissions, role_labels=ROLE_LABELS,
-                                 party_kind_labels=PARTY_KIND_LABELS, url_maker=url_maker)
+                                 party_kind_labels=PARTY_KIND_LABELS, url_maker=url_maker,
+                                 page_chrome=page_chrome)
     # Flask-Babel's format_date/format_datetime, with the locale's patterns parsed once (app/core/formats.py)
     app.jinja_env.filters["date"] = formats.format_date
     app.jinja_env.filters["datetime"] = formats.format_datetime

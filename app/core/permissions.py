@@ -324,6 +324,13 @@ def where_visible(column, user, need: str):
 
 
 # --- navigation -------------------------------------------------------------------------------------
+def grants_key(user) -> tuple:
+    """What every answer that depends only on who a signed-in user is may be kept under: whether the
+    account is active and its grants (role, site). Two people with the same key see the same
+    navigation."""
+    return user.is_active, tuple(sorted((g.role, g.site_id or 0) for g in user.grants))
+
+
 def nav_items() -> list[dict]:
     """The navigation for the current user: only what they may use (each view's own need).
 
@@ -352,7 +359,7 @@ def nav_items() -> list[dict]:
         allowed = [endpoint for endpoint, _label, _within in items
                    if (need := need_of(endpoint)) is not None and _allowed(need, Access(), user)]
     else:
-        key = (current_app.name, user.is_active, tuple(sorted((g.role, g.site_id or 0) for g in user.grants)))
+        key = (current_app.name, grants_key(user))
         allowed = _NAV_ALLOWED.get(key)
         if allowed is None:
             allowed = [endpoint for endpoint, _label, _within in items
