@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
 from app.children.models import Child, Enrolment
+from app.core.db import prepared
 from app.core.permissions import COORDINATOR
 from app.extensions import db
 from app.scheduling import staff_queries
@@ -70,12 +71,26 @@ def rooms_of(site_id: int) -> list[Room]:
                                    .order_by(Room.name)))
 
 
+def _choice_statements():
+    """The activities and groups of a season, the rooms of a site (not archived, in the lists'
+    orders) as (id, name) rows; its leads come from ``staff_queries.leads_of``."""
+    a, g, r = Activity.__table__, Group.__table__, Room.__table__
+    return (select(a.c.id, a.c.name).where(a.c.season_id == bindparam("season_id"), a.c.archived_at.is_(None))
+            .order_by(a.c.track, a.c.name),
+            select(g.c.id, g.c.name).where(g.c.season_id == bindparam("season_id"), g.c.archived_at.is_(None))
+            .order_by(g.c.grade.is_(None), g.c.grade, g.c.name),
+            select(r.c.id, r.c.name).where(r.c.site_id == bindparam("site_id"), r.c.archived_at.is_(None))
+            .order_by(r.c.name))
+
+
 def form_choices(season: Season) -> dict:
     """What the schedule and session forms offer: the season's activities and groups, the site's
-    rooms and leads (four queries)."""
-    return dict(activities=list(db.session.scalars(activities_of(season))),
-                groups=list(db.session.scalars(groups_of(season))),
-                rooms=rooms_of(season.site_id), leads=leads_of(season.site_id))
+    rooms and leads, as rows of ``id`` and ``name`` (``display_name`` for a lead); four queries."""
+    activities, groups, rooms = prepared("scheduling.choices", _choice_statements)
+    return dict(activities=db.session.execute(activities, {"season_id": season.id}).all(),
+                groups=db.session.execute(groups, {"season_id": season.id}).all(),
+                rooms=db.session.execute(rooms, {"site_id": season.site_id}).all(),
+                leads=staff_queries.leads_of(season.site_id))
 
 
 def settings_for(site_id: int) -> dict:
@@ -315,15 +330,47 @@ def child_calendar_links(child: Child) -> int:
         CalendarToken.child_id == child.id, CalendarToken.revoked_at.is_(None))) or 0
 
 
+def _session_page_statements():
+    """One session's names (activity with its track, group, room, lead), its schedule's range (NULL:
+    none), its ratio inputs (``staff_queries``' correlated counts) and its site's settings (NULL: the
+    defaults); then the people on it by name and status, in the order they were put on."""
+    s, a, g, r, u, sc, st = (model.__table__ for model in (Session, Activity, Group, Room, User, Schedule,
+                                                              SchedulingSettings))
+    head = (select(a.c.name.label("activity"), a.c.track, g.c.name.label("group_name"),
+                   r.c.name.label("room_name"), u.c.display_name.label("lead_name"),
+                   sc.c.first_date, sc.c.last_date,
+                   staff_queries.volunteers_holding_places(s.c.id).label("volunteers"),
+                   staff_queries.group_size(s.c.group_id).label("children"),
+                   st.c.children_per_adult, st.c.max_group_size, st.c.release_cutoff_hours)
+            .select_from(s.join(a, s.c.activity_id == a.c.id).join(g, s.c.group_id == g.c.id)
+                         .join(r, s.c.room_id == r.c.id).outerjoin(u, s.c.lead_id == u.c.id)
+                         .outerjoin(sc, s.c.schedule_id == sc.c.id)
+                         .outerjoin(st, st.c.site_id == s.c.site_id))
+            .where(s.c.id == bindparam("session_id")))
+    ss = SessionStaff.__table__
+    staff = (select(u.c.display_name.label("name"), ss.c.status)
+             .select_from(ss.join(u, ss.c.user_id == u.c.id))
+             .where(ss.c.session_id == bindparam("session_id")).order_by(ss.c.id))
+    return head, staff
+
+
 def session_page(session: Session) -> dict:
-    db.session.scalars(select(Session).options(  # the activity, group, room and lead the page shows
-        joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room),
-        joinedload(Session.lead)).where(Session.id == session.id)).one()
-    info = _infos([session])[0]
-    staff = list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user))
-                                    .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)))
-    schedule = db.session.get(Schedule, session.schedule_id) if session.schedule_id else None
-    return dict(info=info, staff=staff, schedule=schedule, settings=settings_for(session.site_id))
+    """What the session's page shows (two statements): ``head`` (its names, ``lead_name`` None
+    without a lead), ``info`` (children, adults, below ratio), ``staff`` (rows of ``name`` and
+    ``status``), ``schedule`` (a row of ``first_date`` and ``last_date``; None: not recurring) and
+    the site's ``settings``."""
+    head_statement, staff_statement = prepared("scheduling.session_page", _session_page_statements)
+    head = db.session.execute(head_statement, {"session_id": session.id}).one()
+    limits = (head.children_per_adult, head.max_group_size, head.release_cutoff_hours)
+    if limits[0] is None:
+        judged_by, settings = staff_queries.Settings(), dict(DEFAULTS)
+    else:
+        judged_by = staff_queries.Settings(*limits)
+        settings = dict(zip(("children_per_adult", "max_group_size", "release_cutoff_hours"), limits))
+    ok = staff_queries.ratio_of(session.lead_id, head.volunteers, head.children, session.cancelled, judged_by).ok
+    staff = db.session.execute(staff_statement, {"session_id": session.id}).all()
+    return dict(head=head, info=SessionInfo(session, head.children, head.volunteers, ok), staff=staff,
+                schedule=head if session.schedule_id else None, settings=settings)
 
 
 def schedules_of(season: Season) -> list[Schedule]:

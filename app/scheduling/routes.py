@@ -9,6 +9,7 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.children.labels import GRADE_LABELS
 from app.children.models import Child
@@ -205,14 +206,15 @@ def session_create(season: Season):
 
 # --- one session ----------------------------------------------------------------------------------------
 def _session_page(session, form=None, cancel_form=None):
-    season = db.session.get(Season, session.season_id)
-    recurring = session.schedule_id is not None
-    if form is None:
-        form = SessionForm(formdata=None, obj=session, choices=queries.form_choices(season), recurring=recurring)
+    season = db.session.get(Season, session.season_id, options=[joinedload(Season.site)])
+    can_manage = can_visit("scheduling.session_edit", occurrence_id=session)
+    if can_manage:  # the forms are shown only to who may change the session
+        if form is None:
+            form = SessionForm(formdata=None, obj=session, choices=queries.form_choices(season),
+                               recurring=session.schedule_id is not None)
+        cancel_form = cancel_form or CancelForm(formdata=None)
     return render("scheduling/session.html", site=season.site, season=season, session_=session, form=form,
-                  cancel_form=cancel_form or CancelForm(formdata=None),
-                  can_manage=can_visit("scheduling.session_edit", occurrence_id=session),
-                  **queries.session_page(session))
+                  cancel_form=cancel_form, can_manage=can_manage, **queries.session_page(session))
 
 
 @bp.route("/sessions/<int:occurrence_id>")
