@@ -167,7 +167,14 @@ def week(season: Season):
     start, day, by = _week_args(season)
     data = queries.week(season, day or start, by, days=1 if day else 7, person_id=arg_int("person"))
     return render("scheduling/week.html", "scheduling/_week.html", site=season.site, day=day, **data,
+                  volunteer_labels=_volunteer_labels(data["rows"]),
                   can_manage=can_visit("scheduling.session_create", season_id=season))
+
+
+def _volunteer_labels(rows) -> dict:
+    """"volunteers 2/3" for each (holding, needed) pair the grid shows, translated once per pair."""
+    pairs = {(slot.staff, slot.needed) for row in rows for cell in row.cells.values() for slot in cell}
+    return {(have, need): _("volunteers %(have)d/%(need)d", have=have, need=need) for have, need in pairs}
 
 
 def _choices_form(season, cls=SessionForm, **kwargs):
