@@ -18,7 +18,7 @@ from app.extensions import db
 from app.scheduling import staff_queries
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, Activity, Group, GroupMember, Schedule,
                                    SchedulingSettings, Session, SessionStaff)
-from app.scheduling.staff_queries import ratio_for
+from app.scheduling.staff_queries import ratio_for, run
 from app.sites.models import Room, Season, ThemeWeek
 
 DEFAULTS = dict(children_per_adult=10, max_group_size=40, release_cutoff_hours=24)
@@ -87,9 +87,9 @@ def form_choices(season: Season) -> dict:
     """What the schedule and session forms offer: the season's activities and groups, the site's
     rooms and leads, as rows of ``id`` and ``name`` (``display_name`` for a lead); four queries."""
     activities, groups, rooms = prepared("scheduling.choices", _choice_statements)
-    return dict(activities=db.session.execute(activities, {"season_id": season.id}).all(),
-                groups=db.session.execute(groups, {"season_id": season.id}).all(),
-                rooms=db.session.execute(rooms, {"site_id": season.site_id}).all(),
+    return dict(activities=run(activities, {"season_id": season.id}).all(),
+                groups=run(groups, {"season_id": season.id}).all(),
+                rooms=run(rooms, {"site_id": season.site_id}).all(),
                 leads=staff_queries.leads_of(season.site_id))
 
 
@@ -245,7 +245,7 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
     their names, ratio inputs and the site's settings; then the rooms, the groups or the people."""
     dates = [week_start + timedelta(days=i) for i in range(days)]
     dates_of = {"season_id": season.id, "first": dates[0], "last": dates[-1]}
-    found = db.session.execute(_week_sessions(), dates_of).all()
+    found = run(_week_sessions(), dates_of).all()
     values = DEFAULTS
     judged_by = {}  # the site's (children per adult, largest group, cut-off) -> staff_queries.Settings
     times = {}      # (starts, ends) -> "09:00–10:30"
@@ -277,7 +277,7 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
                 people[lead_id] = lead_name
                 keys[slot.id] = {lead_id}
         if found:
-            for session_id, user_id, name in db.session.execute(_week_people(), dates_of):
+            for session_id, user_id, name in run(_week_people(), dates_of):
                 people[user_id] = name
                 keys.setdefault(session_id, set()).add(user_id)
         if person_id is not None:
@@ -293,7 +293,7 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
     else:
         # the site's rooms (or the season's groups), then any other one a session of the week is in
         params = {"site_id": season.site_id} if by == "room" else {"season_id": season.id}
-        rows = [Row(key, name, True) for key, name in db.session.execute(_named(by), params)]
+        rows = [Row(key, name, True) for key, name in run(_named(by), params)]
         by_key = {row.key: row for row in rows}
         others = {key: name for key, name in owners if key not in by_key}
         for key, name in sorted(others.items(), key=lambda item: item[1]):
@@ -360,7 +360,7 @@ def session_page(session: Session) -> dict:
     ``status``), ``schedule`` (a row of ``first_date`` and ``last_date``; None: not recurring) and
     the site's ``settings``."""
     head_statement, staff_statement = prepared("scheduling.session_page", _session_page_statements)
-    head = db.session.execute(head_statement, {"session_id": session.id}).one()
+    head = run(head_statement, {"session_id": session.id}).one()
     limits = (head.children_per_adult, head.max_group_size, head.release_cutoff_hours)
     if limits[0] is None:
         judged_by, settings = staff_queries.Settings(), dict(DEFAULTS)
@@ -368,7 +368,7 @@ def session_page(session: Session) -> dict:
         judged_by = staff_queries.Settings(*limits)
         settings = dict(zip(("children_per_adult", "max_group_size", "release_cutoff_hours"), limits))
     ok = staff_queries.ratio_of(session.lead_id, head.volunteers, head.children, session.cancelled, judged_by).ok
-    staff = db.session.execute(staff_statement, {"session_id": session.id}).all()
+    staff = run(staff_statement, {"session_id": session.id}).all()
     return dict(head=head, info=SessionInfo(session, head.children, head.volunteers, ok), staff=staff,
                 schedule=head if session.schedule_id else None, settings=settings)
 
