@@ -19,7 +19,7 @@ from app.scheduling import staff_queries
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, Activity, Group, GroupMember, Schedule,
                                    SchedulingSettings, Session, SessionStaff)
 from app.scheduling.staff_queries import ratio_for, run
-from app.sites.models import Room, Season, ThemeWeek
+from app.sites.models import Room, Season, Site, ThemeWeek
 
 DEFAULTS = dict(children_per_adult=10, max_group_size=40, release_cutoff_hours=24)
 
@@ -32,6 +32,23 @@ def default_week(season: Season, today: date) -> date:
     """The week to show first: this week during the season, else the season's first week."""
     day = today if season.start_date <= today <= season.end_date else season.start_date
     return week_start_of(day)
+
+
+def season_with_site(season_id: int) -> Season:
+    """The season with its site loaded: one statement built once (``session.get`` with a joined
+    load, or a lazy ``season.site``, cost about twice as much)."""
+    statement = prepared("scheduling.season_with_site", lambda: select(Season).options(joinedload(Season.site))
+                         .where(Season.id == bindparam("season_id")))
+    return db.session.execute(statement, {"season_id": season_id}).scalar_one()
+
+
+def site_of(season: Season) -> Site:
+    """``season.site``, as loaded already or read by a statement built once (a lazy load costs twice)."""
+    site = season.__dict__.get("site")
+    if site is None:
+        statement = prepared("scheduling.site", lambda: select(Site).where(Site.id == bindparam("site_id")))
+        site = db.session.execute(statement, {"site_id": season.site_id}).scalar_one()
+    return site
 
 
 # --- lists -------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.children.labels import GRADE_LABELS
 from app.children.models import Child
@@ -166,7 +165,7 @@ def _week_args(season):
 def week(season: Season):
     start, day, by = _week_args(season)
     data = queries.week(season, day or start, by, days=1 if day else 7, person_id=arg_int("person"))
-    return render("scheduling/week.html", "scheduling/_week.html", site=season.site, day=day, **data,
+    return render("scheduling/week.html", "scheduling/_week.html", site=queries.site_of(season), day=day, **data,
                   volunteer_labels=_volunteer_labels(data["rows"]),
                   can_manage=can_visit("scheduling.session_create", season_id=season))
 
@@ -213,7 +212,7 @@ def session_create(season: Season):
 
 # --- one session ----------------------------------------------------------------------------------------
 def _session_page(session, form=None, cancel_form=None):
-    season = db.session.get(Season, session.season_id, options=[joinedload(Season.site)])
+    season = queries.season_with_site(session.season_id)
     can_manage = can_visit("scheduling.session_edit", occurrence_id=session)
     if can_manage:  # the forms are shown only to who may change the session
         if form is None:
