@@ -302,6 +302,45 @@ def url_if_allowed(endpoint: str, **values) -> str | None:
     return url_for(endpoint, **{k: getattr(v, "id", v) for k, v in values.items()})
 
 
+# Needs whose rule reads only the user and the request's site (not the objects, not their owners).
+SITE_ONLY_NEEDS = frozenset({PUBLIC, SIGNED_IN, ADMINISTER, STAFF, SITE_VIEW, SITE_MANAGE, VOLUNTEER_SELF,
+                             VOLUNTEER_HERE, COORDINATE, MEALS_VIEW, GUARDIAN_SELF})
+
+
+def tab_url(endpoint: str, **values) -> str | None:
+    """``url_if_allowed`` for a bar of links that ask the same question many times (a site's or a
+    season's tabs): when the view's need is decided by the site alone (``SITE_ONLY_NEEDS``) and the
+    URL's objects are already loaded, the answer for (need, site) is worked out once per request
+    and shared by every link that asks it (forgotten after a flush, as ``_rostered_on``'s places);
+    any other link is asked as ``url_if_allowed`` asks it."""
+    need = need_of(endpoint)
+    if need not in SITE_ONLY_NEEDS:
+        return url_if_allowed(endpoint, **values)
+    site_id = None
+    for param, value in values.items():
+        loader = LOADERS.get(param)
+        if loader is None:
+            continue
+        if not isinstance(value, loader.model):
+            return url_if_allowed(endpoint, **values)
+        found = loader.site_id_of(value)
+        if found is not None:
+            if site_id is not None and found != site_id:
+                return None  # objects of different sites: no such URL
+            site_id = found
+    user = current_user._get_current_object()
+    key = ("site_need", need, site_id, getattr(user, "id", None))
+    cached = g.get("_access_cache")
+    if cached is None:
+        cached = g._access_cache = {}
+    allowed = cached.get(key)
+    if allowed is None:
+        allowed = cached[key] = _allowed(need, Access(site_id=site_id), user)
+    if not allowed:
+        return None
+    return url_for(endpoint, **{k: getattr(v, "id", v) for k, v in values.items()})
+
+
 # --- "which sites may this user see": one answer for every list --------------------------------------
 def visible_site_ids(user, need: str) -> set[int] | None:
     """The ids of the sites where ``user`` holds ``need`` (SITE_VIEW, SITE_MANAGE, VOLUNTEER_SELF,

@@ -12,13 +12,14 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
 from app.children.models import Child, Enrolment
+from app.core.db import prepared
 from app.core.permissions import COORDINATOR
 from app.extensions import db
 from app.scheduling import staff_queries
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, Activity, Group, GroupMember, Schedule,
                                    SchedulingSettings, Session, SessionStaff)
-from app.scheduling.staff_queries import ratio_for
-from app.sites.models import Room, Season, ThemeWeek
+from app.scheduling.staff_queries import ratio_for, run
+from app.sites.models import Room, Season, Site, ThemeWeek
 
 DEFAULTS = dict(children_per_adult=10, max_group_size=40, release_cutoff_hours=24)
 
@@ -31,6 +32,23 @@ def default_week(season: Season, today: date) -> date:
     """The week to show first: this week during the season, else the season's first week."""
     day = today if season.start_date <= today <= season.end_date else season.start_date
     return week_start_of(day)
+
+
+def season_with_site(season_id: int) -> Season:
+    """The season with its site loaded: one statement built once (``session.get`` with a joined
+    load, or a lazy ``season.site``, cost about twice as much)."""
+    statement = prepared("scheduling.season_with_site", lambda: select(Season).options(joinedload(Season.site))
+                         .where(Season.id == bindparam("season_id")))
+    return db.session.execute(statement, {"season_id": season_id}).scalar_one()
+
+
+def site_of(season: Season) -> Site:
+    """``season.site``, as loaded already or read by a statement built once (a lazy load costs twice)."""
+    site = season.__dict__.get("site")
+    if site is None:
+        statement = prepared("scheduling.site", lambda: select(Site).where(Site.id == bindparam("site_id")))
+        site = db.session.execute(statement, {"site_id": season.site_id}).scalar_one()
+    return site
 
 
 # --- lists -------------------------------------------------------------------------------------------
@@ -70,12 +88,26 @@ def rooms_of(site_id: int) -> list[Room]:
                                    .order_by(Room.name)))
 
 
+def _choice_statements():
+    """The activities and groups of a season, the rooms of a site (not archived, in the lists'
+    orders) as (id, name) rows; its leads come from ``staff_queries.leads_of``."""
+    a, g, r = Activity.__table__, Group.__table__, Room.__table__
+    return (select(a.c.id, a.c.name).where(a.c.season_id == bindparam("season_id"), a.c.archived_at.is_(None))
+            .order_by(a.c.track, a.c.name),
+            select(g.c.id, g.c.name).where(g.c.season_id == bindparam("season_id"), g.c.archived_at.is_(None))
+            .order_by(g.c.grade.is_(None), g.c.grade, g.c.name),
+            select(r.c.id, r.c.name).where(r.c.site_id == bindparam("site_id"), r.c.archived_at.is_(None))
+            .order_by(r.c.name))
+
+
 def form_choices(season: Season) -> dict:
     """What the schedule and session forms offer: the season's activities and groups, the site's
-    rooms and leads (four queries)."""
-    return dict(activities=list(db.session.scalars(activities_of(season))),
-                groups=list(db.session.scalars(groups_of(season))),
-                rooms=rooms_of(season.site_id), leads=leads_of(season.site_id))
+    rooms and leads, as rows of ``id`` and ``name`` (``display_name`` for a lead); four queries."""
+    activities, groups, rooms = prepared("scheduling.choices", _choice_statements)
+    return dict(activities=run(activities, {"season_id": season.id}).all(),
+                groups=run(groups, {"season_id": season.id}).all(),
+                rooms=run(rooms, {"site_id": season.site_id}).all(),
+                leads=staff_queries.leads_of(season.site_id))
 
 
 def settings_for(site_id: int) -> dict:
@@ -230,7 +262,7 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
     their names, ratio inputs and the site's settings; then the rooms, the groups or the people."""
     dates = [week_start + timedelta(days=i) for i in range(days)]
     dates_of = {"season_id": season.id, "first": dates[0], "last": dates[-1]}
-    found = db.session.execute(_week_sessions(), dates_of).all()
+    found = run(_week_sessions(), dates_of).all()
     values = DEFAULTS
     judged_by = {}  # the site's (children per adult, largest group, cut-off) -> staff_queries.Settings
     times = {}      # (starts, ends) -> "09:00–10:30"
@@ -262,7 +294,7 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
                 people[lead_id] = lead_name
                 keys[slot.id] = {lead_id}
         if found:
-            for session_id, user_id, name in db.session.execute(_week_people(), dates_of):
+            for session_id, user_id, name in run(_week_people(), dates_of):
                 people[user_id] = name
                 keys.setdefault(session_id, set()).add(user_id)
         if person_id is not None:
@@ -278,7 +310,7 @@ def week(season: Season, week_start: date, by: str = "room", days: int = 7, pers
     else:
         # the site's rooms (or the season's groups), then any other one a session of the week is in
         params = {"site_id": season.site_id} if by == "room" else {"season_id": season.id}
-        rows = [Row(key, name, True) for key, name in db.session.execute(_named(by), params)]
+        rows = [Row(key, name, True) for key, name in run(_named(by), params)]
         by_key = {row.key: row for row in rows}
         others = {key: name for key, name in owners if key not in by_key}
         for key, name in sorted(others.items(), key=lambda item: item[1]):
@@ -315,15 +347,47 @@ def child_calendar_links(child: Child) -> int:
         CalendarToken.child_id == child.id, CalendarToken.revoked_at.is_(None))) or 0
 
 
+def _session_page_statements():
+    """One session's names (activity with its track, group, room, lead), its schedule's range (NULL:
+    none), its ratio inputs (``staff_queries``' correlated counts) and its site's settings (NULL: the
+    defaults); then the people on it by name and status, in the order they were put on."""
+    s, a, g, r, u, sc, st = (model.__table__ for model in (Session, Activity, Group, Room, User, Schedule,
+                                                              SchedulingSettings))
+    head = (select(a.c.name.label("activity"), a.c.track, g.c.name.label("group_name"),
+                   r.c.name.label("room_name"), u.c.display_name.label("lead_name"),
+                   sc.c.first_date, sc.c.last_date,
+                   staff_queries.volunteers_holding_places(s.c.id).label("volunteers"),
+                   staff_queries.group_size(s.c.group_id).label("children"),
+                   st.c.children_per_adult, st.c.max_group_size, st.c.release_cutoff_hours)
+            .select_from(s.join(a, s.c.activity_id == a.c.id).join(g, s.c.group_id == g.c.id)
+                         .join(r, s.c.room_id == r.c.id).outerjoin(u, s.c.lead_id == u.c.id)
+                         .outerjoin(sc, s.c.schedule_id == sc.c.id)
+                         .outerjoin(st, st.c.site_id == s.c.site_id))
+            .where(s.c.id == bindparam("session_id")))
+    ss = SessionStaff.__table__
+    staff = (select(u.c.display_name.label("name"), ss.c.status)
+             .select_from(ss.join(u, ss.c.user_id == u.c.id))
+             .where(ss.c.session_id == bindparam("session_id")).order_by(ss.c.id))
+    return head, staff
+
+
 def session_page(session: Session) -> dict:
-    db.session.scalars(select(Session).options(  # the activity, group, room and lead the page shows
-        joinedload(Session.activity), joinedload(Session.group), joinedload(Session.room),
-        joinedload(Session.lead)).where(Session.id == session.id)).one()
-    info = _infos([session])[0]
-    staff = list(db.session.scalars(select(SessionStaff).options(joinedload(SessionStaff.user))
-                                    .where(SessionStaff.session_id == session.id).order_by(SessionStaff.id)))
-    schedule = db.session.get(Schedule, session.schedule_id) if session.schedule_id else None
-    return dict(info=info, staff=staff, schedule=schedule, settings=settings_for(session.site_id))
+    """What the session's page shows (two statements): ``head`` (its names, ``lead_name`` None
+    without a lead), ``info`` (children, adults, below ratio), ``staff`` (rows of ``name`` and
+    ``status``), ``schedule`` (a row of ``first_date`` and ``last_date``; None: not recurring) and
+    the site's ``settings``."""
+    head_statement, staff_statement = prepared("scheduling.session_page", _session_page_statements)
+    head = run(head_statement, {"session_id": session.id}).one()
+    limits = (head.children_per_adult, head.max_group_size, head.release_cutoff_hours)
+    if limits[0] is None:
+        judged_by, settings = staff_queries.Settings(), dict(DEFAULTS)
+    else:
+        judged_by = staff_queries.Settings(*limits)
+        settings = dict(zip(("children_per_adult", "max_group_size", "release_cutoff_hours"), limits))
+    ok = staff_queries.ratio_of(session.lead_id, head.volunteers, head.children, session.cancelled, judged_by).ok
+    staff = run(staff_statement, {"session_id": session.id}).all()
+    return dict(head=head, info=SessionInfo(session, head.children, head.volunteers, ok), staff=staff,
+                schedule=head if session.schedule_id else None, settings=settings)
 
 
 def schedules_of(season: Season) -> list[Schedule]:

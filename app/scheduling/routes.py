@@ -165,8 +165,15 @@ def _week_args(season):
 def week(season: Season):
     start, day, by = _week_args(season)
     data = queries.week(season, day or start, by, days=1 if day else 7, person_id=arg_int("person"))
-    return render("scheduling/week.html", "scheduling/_week.html", site=season.site, day=day, **data,
+    return render("scheduling/week.html", "scheduling/_week.html", site=queries.site_of(season), day=day, **data,
+                  volunteer_labels=_volunteer_labels(data["rows"]),
                   can_manage=can_visit("scheduling.session_create", season_id=season))
+
+
+def _volunteer_labels(rows) -> dict:
+    """"volunteers 2/3" for each (holding, needed) pair the grid shows, translated once per pair."""
+    pairs = {(slot.staff, slot.needed) for row in rows for cell in row.cells.values() for slot in cell}
+    return {(have, need): _("volunteers %(have)d/%(need)d", have=have, need=need) for have, need in pairs}
 
 
 def _choices_form(season, cls=SessionForm, **kwargs):
@@ -205,14 +212,15 @@ def session_create(season: Season):
 
 # --- one session ----------------------------------------------------------------------------------------
 def _session_page(session, form=None, cancel_form=None):
-    season = db.session.get(Season, session.season_id)
-    recurring = session.schedule_id is not None
-    if form is None:
-        form = SessionForm(formdata=None, obj=session, choices=queries.form_choices(season), recurring=recurring)
+    season = queries.season_with_site(session.season_id)
+    can_manage = can_visit("scheduling.session_edit", occurrence_id=session)
+    if can_manage:  # the forms are shown only to who may change the session
+        if form is None:
+            form = SessionForm(formdata=None, obj=session, choices=queries.form_choices(season),
+                               recurring=session.schedule_id is not None)
+        cancel_form = cancel_form or CancelForm(formdata=None)
     return render("scheduling/session.html", site=season.site, season=season, session_=session, form=form,
-                  cancel_form=cancel_form or CancelForm(formdata=None),
-                  can_manage=can_visit("scheduling.session_edit", occurrence_id=session),
-                  **queries.session_page(session))
+                  cancel_form=cancel_form, can_manage=can_manage, **queries.session_page(session))
 
 
 @bp.route("/sessions/<int:occurrence_id>")

@@ -181,3 +181,39 @@ def test_a_group_never_grows_beyond_the_sites_largest_group(db, client, login, w
     html = client.post(f"/groups/{plan.group.id}/members", data={"ids": ids}, follow_redirects=True).get_data(as_text=True)
     assert "A group has at most 2 children (group 三年级 would have 3)." in html
     assert len(queries.group_page(plan.group)["members"]) == 3  # unchanged
+
+
+def test_the_session_page_reads_what_it_shows_in_a_fixed_number_of_statements(db, client, login, plan,
+                                                                              count_queries):
+    """``queries.session_page``: the names, the schedule's range, the ratio's inputs and the site's
+    settings in one statement, the people on it in a second; the page's count does not grow with
+    the people on the session."""
+    made = schedule(db, plan.season, plan.activity, plan.group, plan.room, plan.coordinator, lead=plan.coordinator)
+    first = db.session.scalars(select(Session).where(Session.schedule_id == made.id).order_by(Session.on_date)).first()
+    volunteer = factories.user("volunteer", plan.season.site, display_name="志愿者小李")
+    db.session.add(SessionStaff(session_id=first.id, user_id=volunteer.id, role="volunteer"))
+    db.session.commit()
+    with count_queries() as reads:
+        data = queries.session_page(first)
+    assert reads.count == 2, reads.statements
+    head = data["head"]
+    assert (head.activity, head.group_name, head.room_name, head.lead_name) == (
+        plan.activity.name, plan.group.name, plan.room.name, plan.coordinator.display_name)
+    assert (data["schedule"].first_date, data["schedule"].last_date) == (made.first_date, made.last_date)
+    assert [(row.name, row.status) for row in data["staff"]] == [("志愿者小李", "rostered")]
+    assert (data["info"].children, data["info"].adults, data["info"].below_ratio) == (3, 2, False)
+    assert data["settings"]["children_per_adult"] == 10
+
+    login(client, plan.coordinator)
+    url = f"/sessions/{first.id}"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for n in range(3):
+        db.session.add(SessionStaff(session_id=first.id, user_id=factories.user("volunteer", plan.season.site).id,
+                                    role="volunteer"))
+    db.session.commit()
+    with count_queries() as many:
+        html = client.get(url).get_data(as_text=True)
+    assert html.count('<span class="tag">') == 4 and "志愿者小李" in html
+    assert few.count == many.count == 10, (few.statements, many.statements)
