@@ -204,6 +204,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions.can, nav_items=permissions.nav_items,
                                  can_visit=permissions.can_visit, url_if_allowed=permissions.url_if_allowed,
+                                 tab_url=permissions.tab_url,
                                  needs=permissions, role_labels=ROLE_LABELS,
                                  party_kind_labels=PARTY_KIND_LABELS, url_maker=url_maker,
                                  page_chrome=page_chrome)
