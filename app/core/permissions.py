@@ -26,9 +26,10 @@ from typing import Any, Callable
 
 from flask import abort, current_app, g, has_app_context, request, url_for
 from flask_login import current_user
-from sqlalchemy import event, false, select, true
+from sqlalchemy import bindparam, event, false, select, true
 from sqlalchemy.orm import Session as OrmSession
 
+from app.core.db import prepared
 from app.extensions import db, login_manager
 
 ADMIN = "admin"
@@ -235,6 +236,15 @@ def can(need: str, *targets, user=None) -> bool:
     return _allowed(need, access, user if user is not None else current_user._get_current_object())
 
 
+def _by_id(model, ident):
+    """The URL's object, loaded as ``session.get`` loads it (the same eager loads) but through a
+    statement built once per model: ``session.get``'s own path costs about 0.1 ms more than the
+    SELECT it runs, on every page with an object in its URL."""
+    statement = prepared(f"permissions.by_id.{model.__tablename__}",
+                         lambda: select(model).where(model.id == bindparam("ident")))
+    return db.session.execute(statement, {"ident": ident}).unique().scalar_one_or_none()
+
+
 def requires(need: str):
     """Declare what a view needs; load its objects, then authorise (see module docstring)."""
     if need not in RULES:
@@ -248,7 +258,7 @@ def requires(need: str):
                 loader = LOADERS.get(param)
                 if loader is None:
                     continue
-                obj = db.session.get(loader.model, kwargs.pop(param))
+                obj = _by_id(loader.model, kwargs.pop(param))
                 if obj is None:
                     abort(404)
                 kwargs[loader.name] = obj
