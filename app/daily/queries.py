@@ -60,6 +60,12 @@ def seasons_covering(site_id: int, day: date) -> list[Season]:
     return list(db.session.scalars(_seasons_statement(), {"site_id": site_id, "day": day}))
 
 
+def season_ids_covering(site_id: int, day: date) -> list[int]:
+    """The ids of ``seasons_covering`` (the today page only asks whether there is one): plain values."""
+    return list(db.session.scalars(prepared("daily.season_ids_covering", lambda: _seasons_statement().with_only_columns(
+        Season.id)), {"site_id": site_id, "day": day}))
+
+
 def _expected_enrolments(site_ids, day, *columns, workday: bool | None = None):
     """The enrolments expected on ``day`` at the sites ``site_ids`` (one SQL select, the one rule):
     enrolled in a season of the site covering the day, and either
@@ -158,21 +164,22 @@ def child_with_people(child_id: int) -> Child:
 
 
 # --- the day's page -------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Row:
     child: Child
     record: DayRecord | None
     alert: Alert | None
     choices: list[Choice] = field(default_factory=list)
+    state: str = field(init=False)  # expected, excused, arrived, departed: worked out once (the row, the counts)
 
-    @property
-    def state(self) -> str:
+    def __post_init__(self) -> None:
         r = self.record
         if r is None or (r.arrived_at is None and not r.excuse):
-            return "expected"
-        if r.arrived_at is None:
-            return "excused"
-        return "departed" if r.departed_at is not None else "arrived"
+            self.state = "expected"
+        elif r.arrived_at is None:
+            self.state = "excused"
+        else:
+            self.state = "departed" if r.departed_at is not None else "arrived"
 
 
 def records_of(site_id: int, day: date, child_ids) -> dict[int, DayRecord]:
@@ -281,7 +288,7 @@ def today(site: Site, day: date) -> dict:
     is_today = day == local_today()
     if is_today:  # the departure forms (taps work for today only)
         with_choices(rows)
-    return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=seasons_covering(site.id, day),
+    return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=season_ids_covering(site.id, day),
                 is_today=is_today, alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
                 conflicts=allergy_conflicts(site, day, allergic) if allergic else [],
                 prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
