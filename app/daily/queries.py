@@ -298,16 +298,29 @@ def today(site: Site, day: date) -> dict:
 
 
 # --- alerts ---------------------------------------------------------------------------------------
+# The unresolved alerts as the alert list shows them (``daily/_alert_item.html``: the alert's fields, the
+# child's name, the owner's name), read as plain values: every today page and /home asks for them.
+OpenAlert = namedtuple("OpenAlert", "id site_id child_id day kind state detail owner_id created_at child owner")
+AlertChild = namedtuple("AlertChild", "id name")
+AlertOwner = namedtuple("AlertOwner", "id display_name")
+
+
 @cache
 def _unresolved_statement(limit: int):
-    return (select(DailyAlert).where(DailyAlert.site_id == SITE_ID, DailyAlert.state != "resolved")
-            .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner))
-            .order_by(DailyAlert.day.desc(), DailyAlert.created_at.desc(), DailyAlert.id.desc()).limit(limit))
+    from app.auth.models import User
+
+    a = DailyAlert
+    return (select(a.id, a.site_id, a.child_id, a.day, a.kind, a.state, a.detail, a.owner_id, a.created_at,
+                   Child.name, User.display_name)
+            .select_from(a).outerjoin(Child, Child.id == a.child_id).outerjoin(User, User.id == a.owner_id)
+            .where(a.site_id == SITE_ID, a.state != "resolved")
+            .order_by(a.day.desc(), a.created_at.desc(), a.id.desc()).limit(limit))
 
 
-def unresolved_alerts(site_id: int, limit: int = 200) -> list[DailyAlert]:
+def unresolved_alerts(site_id: int, limit: int = 200) -> list[OpenAlert]:
     """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
-    return list(db.session.scalars(_unresolved_statement(limit), {"site_id": site_id}))
+    return [OpenAlert(*row[:9], AlertChild(row[2], row[9]), AlertOwner(row[7], row[10]) if row[7] is not None else None)
+            for row in db.session.execute(_unresolved_statement(limit), {"site_id": site_id})]
 
 
 def resolved_alerts(site_id: int, limit: int = 50) -> list[DailyAlert]:
