@@ -50,6 +50,21 @@ def settings_of(site_id: int) -> DailySettings:
     return DailySettings(site_id=site_id, arrive_by=DEFAULT_ARRIVE_BY, pickup_by=DEFAULT_PICKUP_BY)
 
 
+AlertTimes = namedtuple("AlertTimes", "arrive_by pickup_by")
+
+
+def alert_times(site_id: int) -> AlertTimes:
+    """The site's alert times as plain values (what the today page shows; ``settings_of`` for the rest)."""
+    found = db.session.execute(prepared("daily.alert_times", lambda: select(
+        DailySettings.arrive_by, DailySettings.pickup_by).where(DailySettings.site_id == SITE_ID)),
+        {"site_id": site_id}).first()
+    if found is not None:
+        return AlertTimes(*found)
+    from app.daily.models import DEFAULT_ARRIVE_BY, DEFAULT_PICKUP_BY
+
+    return AlertTimes(DEFAULT_ARRIVE_BY, DEFAULT_PICKUP_BY)
+
+
 # --- who is expected ------------------------------------------------------------------------------
 @cache
 def _seasons_statement():
@@ -292,7 +307,7 @@ def today(site: Site, day: date) -> dict:
     if is_today:  # the departure forms (taps work for today only)
         with_choices(rows)
     return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=season_ids_covering(site.id, day),
-                is_today=is_today, alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
+                is_today=is_today, alerts=unresolved_alerts(site.id), settings=alert_times(site.id),
                 conflicts=allergy_conflicts(site, day, allergic) if allergic else [],
                 prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
 
