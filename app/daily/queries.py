@@ -245,7 +245,8 @@ def page_rows(site: Site, day: date) -> list[Row]:
     query: each row's ``child`` and ``record`` are one read-only ``PageRow`` (``record`` is None when
     the child has no record that day). No pickup choices: ``with_choices`` adds them."""
     found = db.session.execute(_page_rows_statement(day.weekday() in WORKDAYS), {"site_id": site.id, "day": day})
-    return [Row(r, r if r.record_id is not None else None, alert_of(r)) for r in map(PageRow._make, found)]
+    return [Row(r, r if r.record_id is not None else None, alert_of(r) if r.allergies or r.high_risk else None)
+            for r in map(PageRow._make, found)]  # (no alert without allergies or the high-risk flag)
 
 
 @cache
