@@ -95,7 +95,7 @@ def age_group_of(child, day: date, std: Standards) -> str:
 
 def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
     """Age groups present in the season's enrolment, with (boys, girls) in each (one query)."""
-    rows = db.session.execute(_enrolled_statement(False), {"season_id": season.id}).all()
+    rows = _enrolled(season.id, False)
     return _mix_of(rows, season.start_date, standards())
 
 
@@ -132,6 +132,18 @@ def _enrolled_statement(with_allergies: bool):
              .select_from(_children.join(_enrolments, e.child_id == c.id))
              .where(e.season_id == bindparam("season_id"), e.status == "enrolled", c.erased_at.is_(None)))
     return query.order_by(c.name_pinyin, c.id) if with_allergies else query
+
+
+# The enrolled children as read for the week (``_enrolled_statement``), as named tuples: the age mix and
+# the allergy matching read each child's fields, and a tuple's field is an index where a result row's
+# attribute is a key lookup.
+EnrolledChild = namedtuple("EnrolledChild", "id name allergies sex birth_date grade")
+EnrolledMix = namedtuple("EnrolledMix", "sex birth_date grade")
+
+
+def _enrolled(season_id: int, with_allergies: bool) -> list:
+    make = EnrolledChild._make if with_allergies else EnrolledMix._make
+    return list(map(make, db.session.execute(_enrolled_statement(with_allergies), {"season_id": season_id})))
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
@@ -285,7 +297,7 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
             sampled[dish.day].add(dish.recipe_id)
     conflicts: dict[date, list] = {}
     if with_children:
-        seasons_children = db.session.execute(_enrolled_statement(True), {"season_id": season.id}).all()
+        seasons_children = _enrolled(season.id, True)
         mix = _mix_of(seasons_children, season.start_date, std)
         conflicts = _conflicts_by_day(seasons_children, dishes, std)
     else:
