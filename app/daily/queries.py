@@ -298,7 +298,9 @@ def today(site: Site, day: date) -> dict:
     """Everything the today page shows (the site's /today and a coordinator's /home): the expected
     children with their records and alerts, the counts, the unresolved alerts, the day's allergy
     conflicts with the menu, the settings. A fixed number of queries: the pickup choices are asked for
-    only when a child waits to go home today, the menu only when an expected child has an allergy."""
+    only when a child waits to go home today, the menu only when an expected child has an allergy, the
+    seasons covering the day only when no child is expected (a child is expected only in such a season:
+    the page then says which is missing, the season or the children)."""
     from app.core.timeutil import local_today
     from app.health.queries import allergy_conflicts
 
@@ -307,7 +309,8 @@ def today(site: Site, day: date) -> dict:
     is_today = day == local_today()
     if is_today:  # the departure forms (taps work for today only)
         with_choices(rows)
-    return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=season_ids_covering(site.id, day),
+    return dict(site=site, day=day, rows=rows, counts=counts_of(rows),
+                seasons=None if rows else season_ids_covering(site.id, day),  # only asked when no child is expected
                 is_today=is_today, alerts=unresolved_alerts(site.id), settings=alert_times(site.id),
                 conflicts=allergy_conflicts(site, day, allergic) if allergic else [],
                 prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
