@@ -9,6 +9,7 @@ For other areas:
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -49,6 +50,21 @@ def settings_of(site_id: int) -> DailySettings:
     return DailySettings(site_id=site_id, arrive_by=DEFAULT_ARRIVE_BY, pickup_by=DEFAULT_PICKUP_BY)
 
 
+AlertTimes = namedtuple("AlertTimes", "arrive_by pickup_by")
+
+
+def alert_times(site_id: int) -> AlertTimes:
+    """The site's alert times as plain values (what the today page shows; ``settings_of`` for the rest)."""
+    found = db.session.execute(prepared("daily.alert_times", lambda: select(
+        DailySettings.arrive_by, DailySettings.pickup_by).where(DailySettings.site_id == SITE_ID)),
+        {"site_id": site_id}).first()
+    if found is not None:
+        return AlertTimes(*found)
+    from app.daily.models import DEFAULT_ARRIVE_BY, DEFAULT_PICKUP_BY
+
+    return AlertTimes(DEFAULT_ARRIVE_BY, DEFAULT_PICKUP_BY)
+
+
 # --- who is expected ------------------------------------------------------------------------------
 @cache
 def _seasons_statement():
@@ -58,6 +74,12 @@ def _seasons_statement():
 
 def seasons_covering(site_id: int, day: date) -> list[Season]:
     return list(db.session.scalars(_seasons_statement(), {"site_id": site_id, "day": day}))
+
+
+def season_ids_covering(site_id: int, day: date) -> list[int]:
+    """The ids of ``seasons_covering`` (the today page only asks whether there is one): plain values."""
+    return list(db.session.scalars(prepared("daily.season_ids_covering", lambda: _seasons_statement().with_only_columns(
+        Season.id)), {"site_id": site_id, "day": day}))
 
 
 def _expected_enrolments(site_ids, day, *columns, workday: bool | None = None):
@@ -158,21 +180,22 @@ def child_with_people(child_id: int) -> Child:
 
 
 # --- the day's page -------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Row:
     child: Child
     record: DayRecord | None
     alert: Alert | None
     choices: list[Choice] = field(default_factory=list)
+    state: str = field(init=False)  # expected, excused, arrived, departed: worked out once (the row, the counts)
 
-    @property
-    def state(self) -> str:
+    def __post_init__(self) -> None:
         r = self.record
         if r is None or (r.arrived_at is None and not r.excuse):
-            return "expected"
-        if r.arrived_at is None:
-            return "excused"
-        return "departed" if r.departed_at is not None else "arrived"
+            self.state = "expected"
+        elif r.arrived_at is None:
+            self.state = "excused"
+        else:
+            self.state = "departed" if r.departed_at is not None else "arrived"
 
 
 def records_of(site_id: int, day: date, child_ids) -> dict[int, DayRecord]:
@@ -204,6 +227,9 @@ def day_rows(site: Site, day: date) -> list[Row]:
 _PAGE_COLUMNS = (Child.id, Child.name, Child.allergies, Child.high_risk, Child.conditions, Child.may_go_home_alone,
                  DayRecord.id.label("record_id"), DayRecord.arrived_at, DayRecord.departed_at,
                  DayRecord.departure_kind, DayRecord.picked_up_by, DayRecord.exception_reason, DayRecord.excuse)
+# Read into named tuples: the row, the counts and the alert read a field many times per child, and a
+# tuple's field costs an index where a result row's attribute costs a key lookup.
+PageRow = namedtuple("PageRow", [column.key for column in _PAGE_COLUMNS])
 
 
 @cache
@@ -216,11 +242,11 @@ def _page_rows_statement(workday: bool):
 
 def page_rows(site: Site, day: date) -> list[Row]:
     """The today page's rows (the same children, order, records and alerts as ``day_rows``) in one
-    query: each row's ``child`` and ``record`` are one read-only result row (``record`` is None when
+    query: each row's ``child`` and ``record`` are one read-only ``PageRow`` (``record`` is None when
     the child has no record that day). No pickup choices: ``with_choices`` adds them."""
-    found = db.session.execute(_page_rows_statement(day.weekday() in WORKDAYS),
-                               {"site_id": site.id, "day": day}).all()
-    return [Row(r, r if r.record_id is not None else None, alert_of(r)) for r in found]
+    found = db.session.execute(_page_rows_statement(day.weekday() in WORKDAYS), {"site_id": site.id, "day": day})
+    return [Row(r, r if r.record_id is not None else None, alert_of(r) if r.allergies or r.high_risk else None)
+            for r in map(PageRow._make, found)]  # (no alert without allergies or the high-risk flag)
 
 
 @cache
@@ -272,7 +298,9 @@ def today(site: Site, day: date) -> dict:
     """Everything the today page shows (the site's /today and a coordinator's /home): the expected
     children with their records and alerts, the counts, the unresolved alerts, the day's allergy
     conflicts with the menu, the settings. A fixed number of queries: the pickup choices are asked for
-    only when a child waits to go home today, the menu only when an expected child has an allergy."""
+    only when a child waits to go home today, the menu only when an expected child has an allergy, the
+    seasons covering the day only when no child is expected (a child is expected only in such a season:
+    the page then says which is missing, the season or the children)."""
     from app.core.timeutil import local_today
     from app.health.queries import allergy_conflicts
 
@@ -281,23 +309,37 @@ def today(site: Site, day: date) -> dict:
     is_today = day == local_today()
     if is_today:  # the departure forms (taps work for today only)
         with_choices(rows)
-    return dict(site=site, day=day, rows=rows, counts=counts_of(rows), seasons=seasons_covering(site.id, day),
-                is_today=is_today, alerts=unresolved_alerts(site.id), settings=settings_of(site.id),
+    return dict(site=site, day=day, rows=rows, counts=counts_of(rows),
+                seasons=None if rows else season_ids_covering(site.id, day),  # only asked when no child is expected
+                is_today=is_today, alerts=unresolved_alerts(site.id), settings=alert_times(site.id),
                 conflicts=allergy_conflicts(site, day, allergic) if allergic else [],
                 prev_day=date.fromordinal(day.toordinal() - 1), next_day=date.fromordinal(day.toordinal() + 1))
 
 
 # --- alerts ---------------------------------------------------------------------------------------
+# The unresolved alerts as the alert list shows them (``daily/_alert_item.html``: the alert's fields, the
+# child's name, the owner's name), read as plain values: every today page and /home asks for them.
+OpenAlert = namedtuple("OpenAlert", "id site_id child_id day kind state detail owner_id created_at child owner")
+AlertChild = namedtuple("AlertChild", "id name")
+AlertOwner = namedtuple("AlertOwner", "id display_name")
+
+
 @cache
 def _unresolved_statement(limit: int):
-    return (select(DailyAlert).where(DailyAlert.site_id == SITE_ID, DailyAlert.state != "resolved")
-            .options(joinedload(DailyAlert.child), joinedload(DailyAlert.owner))
-            .order_by(DailyAlert.day.desc(), DailyAlert.created_at.desc(), DailyAlert.id.desc()).limit(limit))
+    from app.auth.models import User
+
+    a = DailyAlert
+    return (select(a.id, a.site_id, a.child_id, a.day, a.kind, a.state, a.detail, a.owner_id, a.created_at,
+                   Child.name, User.display_name)
+            .select_from(a).outerjoin(Child, Child.id == a.child_id).outerjoin(User, User.id == a.owner_id)
+            .where(a.site_id == SITE_ID, a.state != "resolved")
+            .order_by(a.day.desc(), a.created_at.desc(), a.id.desc()).limit(limit))
 
 
-def unresolved_alerts(site_id: int, limit: int = 200) -> list[DailyAlert]:
+def unresolved_alerts(site_id: int, limit: int = 200) -> list[OpenAlert]:
     """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
-    return list(db.session.scalars(_unresolved_statement(limit), {"site_id": site_id}))
+    return [OpenAlert(*row[:9], AlertChild(row[2], row[9]), AlertOwner(row[7], row[10]) if row[7] is not None else None)
+            for row in db.session.execute(_unresolved_statement(limit), {"site_id": site_id})]
 
 
 def resolved_alerts(site_id: int, limit: int = 50) -> list[DailyAlert]:

@@ -95,7 +95,7 @@ def age_group_of(child, day: date, std: Standards) -> str:
 
 def enrolment_mix(season: Season) -> dict[str, tuple[int, int]]:
     """Age groups present in the season's enrolment, with (boys, girls) in each (one query)."""
-    rows = db.session.execute(_enrolled_statement(False), {"season_id": season.id}).all()
+    rows = _enrolled(season.id, False)
     return _mix_of(rows, season.start_date, standards())
 
 
@@ -134,6 +134,18 @@ def _enrolled_statement(with_allergies: bool):
     return query.order_by(c.name_pinyin, c.id) if with_allergies else query
 
 
+# The enrolled children as read for the week (``_enrolled_statement``), as named tuples: the age mix and
+# the allergy matching read each child's fields, and a tuple's field is an index where a result row's
+# attribute is a key lookup.
+EnrolledChild = namedtuple("EnrolledChild", "id name allergies sex birth_date grade")
+EnrolledMix = namedtuple("EnrolledMix", "sex birth_date grade")
+
+
+def _enrolled(season_id: int, with_allergies: bool) -> list:
+    make = EnrolledChild._make if with_allergies else EnrolledMix._make
+    return list(map(make, db.session.execute(_enrolled_statement(with_allergies), {"season_id": season_id})))
+
+
 def expected_children(site: Site, day: date) -> list[Child]:
     """The children expected on ``day`` at ``site``: the programme's day decides (one rule, one place)."""
     from app.daily.queries import expected_children as expected
@@ -141,17 +153,11 @@ def expected_children(site: Site, day: date) -> list[Child]:
     return expected(site, day)
 
 
-def _dishes(site_id: int, first: date, last: date) -> list[MenuDish]:
-    return list(db.session.scalars(
-        select(MenuDish).options(joinedload(MenuDish.recipe).options(_with_items()))
-        .where(MenuDish.site_id == site_id, MenuDish.day.between(first, last))
-        .order_by(MenuDish.day, MenuDish.meal, MenuDish.id)))
-
-
-# --- a period's menu as plain values (the week's page, its checks, the allergy matching) ---------------
+# --- a period's menu as plain values (every reader of the menu: the week's page and its checks, the meal
+# day, a session's allergies, a guardian's week of a child, the allergy matching) -----------------------
 # The dishes, their recipes and the recipes' foods in one Core statement, read into small objects with
 # the attributes the nutrition engine and the templates read (``dish.recipe.items[i].food.energy_kcal``):
-# no ORM instances, identity map or relationship loading for a read-only page.
+# no ORM instances, identity map or relationship loading for a read-only page. The one dish reader.
 class MenuFood(NamedTuple):
     id: int
     name_zh: str
@@ -203,7 +209,8 @@ def _menu_statement(full: bool):
 
 
 def _menu(site_id: int, first: date, last: date, *, full: bool = True) -> list[MenuEntry]:
-    """The dishes of ``first``..``last`` in the order of ``_dishes``, each recipe and food read once."""
+    """The dishes of ``first``..``last`` by day, meal and id, each recipe and food read once (``full``: see
+    ``_menu_statement``; without it, what the allergy matching and the dish lists read)."""
     rows = db.session.execute(_menu_statement(full), dict(site_id=site_id, first=first, last=last)).all()
     entries: list[MenuEntry] = []
     recipes: dict[int, MenuRecipe] = {}
@@ -230,7 +237,7 @@ def _menu(site_id: int, first: date, last: date, *, full: bool = True) -> list[M
     return entries
 
 
-def _conflicts_by_day(children, dishes: list[MenuDish], std: Standards) -> dict[date, list]:
+def _conflicts_by_day(children, dishes: list[MenuEntry], std: Standards) -> dict[date, list]:
     by_day: dict[date, list] = defaultdict(list)
     for dish in dishes:
         by_day[dish.day].append((dish.meal, dish.recipe))
@@ -290,7 +297,7 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
             sampled[dish.day].add(dish.recipe_id)
     conflicts: dict[date, list] = {}
     if with_children:
-        seasons_children = db.session.execute(_enrolled_statement(True), {"season_id": season.id}).all()
+        seasons_children = _enrolled(season.id, True)
         mix = _mix_of(seasons_children, season.start_date, std)
         conflicts = _conflicts_by_day(seasons_children, dishes, std)
     else:
@@ -311,7 +318,7 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
 # --- a day: meals served, samples, substitutions -----------------------------------------------------
 def meal_day(season: Season, day: date) -> dict:
     site = season.site
-    dishes = _dishes(season.site_id, day, day)
+    dishes = _menu(season.site_id, day, day, full=False)
     samples = list(db.session.scalars(select(FoodSample).options(joinedload(FoodSample.recipe)).where(
         FoodSample.site_id == season.site_id, FoodSample.day == day).order_by(FoodSample.kept_at)))
     count = db.session.scalar(select(MealCount).where(MealCount.site_id == season.site_id, MealCount.day == day))
@@ -389,7 +396,7 @@ def _has_allergies(child, std: Standards) -> bool:
 
 def session_allergies(session) -> dict:
     """The children of the session's group who have allergies (first names), the day's dishes that
-    meet them and the substitutions recorded for them that day (five queries)."""
+    meet them and the substitutions recorded for them that day (four queries)."""
     from app.scheduling.models import GroupMember, Session
 
     session = db.session.scalar(select(Session).options(joinedload(Session.activity), joinedload(Session.group),
@@ -400,7 +407,7 @@ def session_allergies(session) -> dict:
         .join(GroupMember, GroupMember.enrolment_id == Enrolment.id)
         .where(GroupMember.group_id == session.group_id, Enrolment.status == "enrolled", Child.erased_at.is_(None))
         .order_by(Child.name_pinyin, Child.id)) if _has_allergies(c, std)]
-    dishes = _dishes(session.site_id, session.on_date, session.on_date) if children else []
+    dishes = _menu(session.site_id, session.on_date, session.on_date, full=False) if children else []
     found = _conflicts_by_day(children, dishes, std).get(session.on_date, [])
     subs = _substitutions([c.id for c in children], session.on_date, session.on_date)
     rows = [dict(child_id=c.id, first_name=first_name(c.name), allergies=c.allergies,
@@ -450,9 +457,9 @@ def child_week(child: Child, monday: date | None) -> dict:
     if monday is None or not (season.start_date - timedelta(days=6) <= monday <= season.end_date):
         monday = default_week(season, today)
     sunday = monday + timedelta(days=6)
-    dishes = _dishes(child.site_id, monday, sunday)
+    dishes = _menu(child.site_id, monday, sunday, full=False)
     days = week_days(season, monday, dishes)
-    by_day: dict[date, list[MenuDish]] = {day: [] for day in days}
+    by_day: dict[date, list[MenuEntry]] = {day: [] for day in days}
     for dish in dishes:
         if dish.day in by_day:
             by_day[dish.day].append(dish)

@@ -152,3 +152,27 @@ def test_an_arrival_tap_raises_the_alerts_already_due(client, db, login, day_wor
     login(client, w.coordinator)
     client.post(f"/sites/{w.site.id}/today/{w.children[0].id}/arrive", data={"day": w.day.isoformat()}, headers=HX)
     assert sorted(a.child_id for a in _alerts(db, kind="not_arrived")) == sorted(c.id for c in w.children[1:])
+
+
+def test_the_open_alerts_show_the_childs_name_and_the_owners_name(client, db, make, login, day_world):
+    """The unresolved alerts are read as plain values (the alert, the child's name, the owner's name):
+    the today page and the alerts page show the child and who owns each alert, "nobody yet" when
+    nobody does, and both names stay text."""
+    import re
+
+    w = day_world
+    _generate(db, w.site, _at(w.day, 9, 45))
+    owned, unowned, _third = _alerts(db, kind="not_arrived")
+    owner = make.user("coordinator", w.site, username="owner", display_name="Lee <b>One</b>")
+    owned.owner_id, unowned.owner_id = owner.id, None
+    db.session.commit()
+    names = {child.id: child.name for child in w.children}
+    login(client, w.coordinator)
+    client.post("/auth/language", data={"locale": "en"})
+    for path in (f"/sites/{w.site.id}/today", f"/sites/{w.site.id}/alerts"):
+        body = client.get(path).get_data(as_text=True)
+        items = dict(re.findall(r'<li class="alert-item[^"]*" id="alert-(\d+)"(.*?)</li>', body, re.S))
+        assert f"<strong>{names[owned.child_id]}</strong>" in items[str(owned.id)], path
+        assert "Owner: Lee &lt;b&gt;One&lt;/b&gt;" in items[str(owned.id)], path
+        assert f"<strong>{names[unowned.child_id]}</strong>" in items[str(unowned.id)], path
+        assert "Owner: nobody yet" in items[str(unowned.id)], path

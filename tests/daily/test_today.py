@@ -247,3 +247,23 @@ def test_a_name_with_markup_stays_text_on_the_day_table_and_in_the_row_a_tap_ret
     for html in (page, answer):
         assert "<script>alert(1)</script>" not in html and "<b>花生</b>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_day_says_whether_the_children_or_the_season_are_missing(client, db, login, day_world):
+    """Children expected: neither message. A season covers the day but no child is expected: "no
+    child". (The seasons are asked for only then; no season at all is covered above.)"""
+    from app.children.models import Enrolment
+
+    w = day_world
+    login(client, w.coordinator)
+    client.post("/auth/language", data={"locale": "en"})
+    url = f"/sites/{w.site.id}/today"
+    html = client.get(url).get_data(as_text=True)
+    assert 'data-testid="day-row"' in html
+    assert "No season of this site covers" not in html and "No child is expected" not in html
+    for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.season_id == w.season.id)):
+        enrolment.status = "withdrawn"
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert 'data-testid="day-row"' not in html
+    assert "No child is expected on" in html and "No season of this site covers" not in html
