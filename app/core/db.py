@@ -86,3 +86,17 @@ def prepared(name: str, build):
     if statement is None:
         statement = _PREPARED[name] = build()
     return statement
+
+
+def run(statement, params=None):
+    """Run a statement built once (``prepared``, ``@cache``) that selects columns, not entities, on
+    the session's connection (its transaction, what it flushed): the ORM's execute path would cost
+    as much again as running the statement (~30 µs), for rows it would hand back unchanged. Pending
+    changes are flushed first, as the session's autoflush would. Not for statements that load
+    entities (they need the ORM's path)."""
+    from app.extensions import db
+
+    session = db.session()
+    if session.autoflush:
+        session.flush()  # nothing to do (and next to no cost) when nothing changed
+    return session.connection().execute(statement, params)

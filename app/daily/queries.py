@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
 from app.children.queries import Alert, alert_of, alerts_for
-from app.core.db import prepared
+from app.core.db import prepared, run
 from app.core.permissions import SITE_VIEW, visible_site_ids
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
@@ -369,10 +369,10 @@ def open_alert_count(user, need: str = SITE_VIEW) -> int:
     every = prepared("daily.open_alerts", lambda: select(func.count()).select_from(DailyAlert.__table__)
                      .where(DailyAlert.state != "resolved"))
     if sites is None:
-        return db.session.connection().execute(every).scalar() or 0
+        return run(every).scalar() or 0
     of_sites = prepared("daily.open_alerts_of_sites", lambda: every.where(
         DailyAlert.site_id.in_(bindparam("sites", expanding=True))))
-    return db.session.connection().execute(of_sites, {"sites": sorted(sites)}).scalar() or 0
+    return run(of_sites, {"sites": sorted(sites)}).scalar() or 0
 
 
 def history_of(site_id: int, day: date, limit: int = 100) -> list[DayRecordChange]:

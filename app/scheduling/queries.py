@@ -12,13 +12,13 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
 from app.children.models import Child, Enrolment
-from app.core.db import prepared
+from app.core.db import prepared, run
 from app.core.permissions import COORDINATOR
 from app.extensions import db
 from app.scheduling import staff_queries
 from app.scheduling.models import (ACTIVE_STAFF_STATUSES, Activity, Group, GroupMember, Schedule,
                                    SchedulingSettings, Session, SessionStaff)
-from app.scheduling.staff_queries import ratio_for, run
+from app.scheduling.staff_queries import ratio_for
 from app.sites.models import Room, Season, Site, ThemeWeek
 
 DEFAULTS = dict(children_per_adult=10, max_group_size=40, release_cutoff_hours=24)

@@ -19,6 +19,7 @@ from sqlalchemy import and_, bindparam, func, literal, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User
+from app.core.db import run
 from app.core.permissions import COORDINATOR
 from app.core.timeutil import LOCAL_TZ, local_now
 from app.extensions import db
@@ -36,17 +37,6 @@ FEED_PAST_DAYS = 30           # a calendar feed keeps a month of past shifts
 # The statements the roster and the phone page run on every visit are built once (``@cache``), their
 # values bound by name at each run: building a select and its cache key cost more than running
 # it, and a statement object keeps its cache key.
-
-
-def run(statement, params):
-    """Run a statement built once (``@cache``, ``prepared``) that selects columns, not entities, on
-    the session's connection (its transaction, what it flushed): the ORM's execute path would cost
-    as much again as running the statement, for rows it would hand back unchanged. Pending changes
-    are flushed first, as the session's autoflush would. Not for statements that load entities."""
-    session = db.session()
-    if session.autoflush:
-        session.flush()  # nothing to do (and next to no cost) when nothing changed
-    return session.connection().execute(statement, params)
 
 
 # --- settings and times ------------------------------------------------------------------------------
