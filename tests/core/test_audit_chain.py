@@ -123,3 +123,33 @@ def test_many_readers_at_once_keep_one_unbroken_chain(app, db, live_server, make
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == len(results)
     code, output = _verify(app)
     assert code == 0, output
+
+
+@pytest.mark.parametrize("flushed", [False, True])
+def test_writing_the_reads_commits_nothing_else_the_request_left(app, db, world, make, flushed):
+    """flush_reads keeps the request's read transaction when it holds only reads; a change left in
+    the session, or already written on the connection, is rolled back, not committed with the trail."""
+    child = make.child(world.site, "原名")
+    with app.test_request_context():
+        db.session.get(type(child), child.id).name = "改名"
+        if flushed:
+            db.session.flush()
+        audit.record_read("child.viewed", by=None, children=[child])
+        audit.flush_reads()
+    db.session.expire_all()
+    assert db.session.get(type(child), child.id).name == "原名"
+    assert db.session.scalars(select(AuditEntry.child_id)).all() == [child.id]
+    assert _verify(app)[0] == 0
+
+
+def test_reads_written_after_a_page_of_reads_are_committed_and_chained(app, db, world, make):
+    children = [make.child(world.site, f"读{i}") for i in range(3)]
+    with app.test_request_context():
+        db.session.scalars(select(AuditEntry)).all()  # the page's own reads
+        audit.record_read("roster.viewed", by=None, children=children, season=1)
+        audit.flush_reads()
+    db.session.rollback()
+    rows = db.session.execute(select(AuditEntry.child_id, AuditEntry.seq, AuditEntry.details)
+                              .order_by(AuditEntry.seq)).all()
+    assert rows == [(c.id, i + 1, {"season": 1}) for i, c in enumerate(children)]
+    assert _verify(app)[0] == 0
