@@ -13,6 +13,7 @@ from app.core.formats import format_duration
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.core.pinyin import by_pinyin, pinyin_key
 from app.core.db import prepared
+from app.core.pagination import PAGE_LIMIT, PAGE_OFFSET, paginate_built
 from app.extensions import db
 from app.sites.models import Party, Season, Site
 from app.sites.queries import current_season
@@ -139,15 +140,18 @@ def totals(profile: VolunteerProfile) -> dict:
                 pending=sum(r["pending"] for r in seasons))
 
 
-def history(profile: VolunteerProfile) -> Select:
-    """A volunteer's hour entries, newest first, with their corrections; page it with
-    ``paginate_rows(history(p), history_entry)`` (the page and its total in one statement)."""
-    return (select(HourEntry).options(selectinload(HourEntry.corrections))
-            .where(HourEntry.profile_id == profile.id)
-            .order_by(HourEntry.work_date.desc(), HourEntry.starts_at.desc()))
+def history_page(profile: VolunteerProfile, per_page: int):
+    """A page of a volunteer's hour entries, newest first, with their corrections, and how many there
+    are: the page and its total in one statement, built once (``paginate_built``)."""
+    return paginate_built(prepared("volunteers.history_page", lambda: (
+        select(HourEntry, func.count().over()).options(selectinload(HourEntry.corrections))
+        .where(HourEntry.profile_id == bindparam("profile_id"))
+        .order_by(HourEntry.work_date.desc(), HourEntry.starts_at.desc())
+        .limit(bindparam(PAGE_LIMIT)).offset(bindparam(PAGE_OFFSET)))),
+        {"profile_id": profile.id}, _first, per_page=per_page)
 
 
-def history_entry(row) -> HourEntry:
+def _first(row) -> HourEntry:
     return row[0]
 
 

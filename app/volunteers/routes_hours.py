@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from app.core.htmx import redirect_after_post, render
 from app.core.ids import objects_in_site
-from app.core.pagination import paginate_rows
 from app.core.permissions import SITE_MANAGE, VOLUNTEER_OWN, can, requires
 from app.core.views import save
 from app.sites.models import Site
@@ -51,8 +50,7 @@ def totals(profile: VolunteerProfile):
 @requires(VOLUNTEER_OWN)
 def hours(profile: VolunteerProfile):
     return render("volunteers/hours.html", "volunteers/_history.html", profile=profile, site=profile.site,
-                  history=paginate_rows(queries.history(profile), queries.history_entry,
-                                        per_page=10 if request.htmx else 25),
+                  history=queries.history_page(profile, per_page=10 if request.htmx else 25),
                   can_manage=can(SITE_MANAGE, profile.site_id))
 
 
