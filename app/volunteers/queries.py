@@ -174,9 +174,18 @@ class QueuePage:
             text = self._durations[minutes] = format_duration(minutes)
         return text
 
+    def lines(self, home_url, correct_url) -> list:
+        """The rows as the table shows them (``QueueLine``): each with its duration and the URLs of
+        the volunteer's page and of the correction (``url_maker`` functions of their ids), worked
+        out here, where a call costs a tenth of one in the template."""
+        duration = self.duration
+        return [QueueLine(*row, duration(row.minutes), home_url(row.profile_id), correct_url(row.id))
+                for row in self.items]
+
 
 QueueRow = namedtuple("QueueRow", "id profile_id work_date starts_at ends_at minutes activity source real_name "
                                    "party_name day starts ends")
+QueueLine = namedtuple("QueueLine", QueueRow._fields + ("duration", "home_url", "correct_url"))
 
 
 def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
