@@ -250,6 +250,15 @@ def settings_of(site_id: int) -> VolunteerSettings | None:
     return db.session.get(VolunteerSettings, site_id)
 
 
+def site_with_settings(site_id: int) -> tuple[Site, VolunteerSettings | None]:
+    """The site and its certificate settings in one statement (a volunteer's page shows both; the
+    site is then in the identity map, so ``profile.site`` reads nothing more)."""
+    site, settings = db.session.execute(prepared("volunteers.site_with_settings", lambda: (
+        select(Site, VolunteerSettings).outerjoin(VolunteerSettings, VolunteerSettings.site_id == Site.id)
+        .where(Site.id == bindparam("site_id")))), {"site_id": site_id}).one()
+    return site, settings
+
+
 def certificates_of_site(site: Site) -> Select:
     # the holder's profile comes along: the page asks who may open each certificate (its owner)
     return (select(Certificate).options(joinedload(Certificate.profile)).where(Certificate.site_id == site.id)
