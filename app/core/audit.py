@@ -105,10 +105,7 @@ def flush_reads() -> None:
         connection = session.connection()
     begin_write(session)  # SQLite: hold the write lock from reading the head to the commit
     position, last = connection.execute(prepared("audit.head", _head_statement)).one()
-    for values in pending:  # chained here, before the insert: three statements for the whole page
-        position += 1
-        values.update(seq=position, prev_hash=last, hash=entry_hash(last, values))
-        last = values["hash"]
+    position, last = chain_reads(pending, position, last)  # before the insert: three statements in all
     connection.execute(prepared("audit.insert", AuditEntry.__table__.insert), pending)
     connection.execute(prepared("audit.move_head", _move_head_statement), {"new_seq": position, "new_hash": last})
     session.commit()
@@ -150,6 +147,32 @@ def entry_hash(prev_hash: str, row) -> str:
     values[1] = row["at"].isoformat(timespec="microseconds") if row["at"] is not None else None
     payload = _ENCODER.encode(values)  # what json.dumps with these options does, without a new encoder each time
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chain_reads(pending: list[dict], position: int, last: str) -> tuple[int, str]:
+    """Give each noted read its position, the previous hash and its own hash, exactly as
+    ``entry_hash`` would one by one; returns the new head. The reads one ``record_read`` noted
+    share everything but child and site, so the JSON of that part is written once per batch, not
+    once per child (a roster's page hashes 25 entries)."""
+    encode = _ENCODER.encode
+    shared: dict = {}
+    for values in pending:
+        position += 1
+        key = (id(values["details"]), values["at"], values["user_id"], values["action"], values["event"],
+               values["summary"])
+        parts = shared.get(key)
+        if parts is None:
+            at = values["at"]
+            parts = shared[key] = (
+                "," + encode(at.isoformat(timespec="microseconds") if at is not None else None) + ","
+                + encode(values["user_id"]) + ",",
+                "," + encode(values["action"]) + "," + encode(values["event"]) + "," + encode(values["details"])
+                + "," + encode(values["summary"]) + "]")
+        payload = "[" + encode(last) + parts[0] + encode(values["site_id"]) + "," + encode(values["child_id"]) + parts[1]
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        values.update(seq=position, prev_hash=last, hash=digest)
+        last = digest
+    return position, last
 
 
 @event.listens_for(Session, "after_flush")

@@ -153,3 +153,26 @@ def test_reads_written_after_a_page_of_reads_are_committed_and_chained(app, db, 
                               .order_by(AuditEntry.seq)).all()
     assert rows == [(c.id, i + 1, {"season": 1}) for i, c in enumerate(children)]
     assert _verify(app)[0] == 0
+
+
+def test_reads_chained_in_a_batch_hash_as_entry_by_entry():
+    from datetime import datetime
+
+    at = datetime(2026, 5, 1, 8, 30, 15, 123)
+    details = {"season": 3, "z": ["名字", 'a"b'], "a": None}
+    rows = [dict(action="view", event="roster.viewed", details=details, child_id=child, site_id=site,
+                 user_id=user, at=when, summary=summary)
+            for child, site, user, when, summary in [(1, 2, 3, at, ""), (None, 2, 3, at, ""), (7, None, None, at, ""),
+                                                     (8, 2, 3, datetime(2026, 5, 1, 8, 30), "旧的 <b>"),
+                                                     (9, 2, 3, None, "")]]
+    rows.append(dict(rows[0], details=None))
+    expected, last = [], "f" * 64
+    for row in rows:
+        last = audit.entry_hash(last, row)
+        expected.append(last)
+    position, head = audit.chain_reads([dict(r) for r in rows], 10, "f" * 64)
+    chained = [dict(r) for r in rows]
+    audit.chain_reads(chained, 10, "f" * 64)
+    assert [r["hash"] for r in chained] == expected and head == expected[-1] and position == 10 + len(rows)
+    assert [r["seq"] for r in chained] == list(range(11, 11 + len(rows)))
+    assert [r["prev_hash"] for r in chained] == ["f" * 64] + expected[:-1]
