@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
@@ -25,6 +26,7 @@ from app.children.names import search_key
 from app.core.args import arg_choice, arg_text
 from app.core.permissions import COORDINATOR
 from app.core.db import prepared
+from app.core.pagination import PAGE_LIMIT, PAGE_OFFSET, paginate_built
 from app.extensions import db
 from app.sites.models import Season, Site
 
@@ -66,7 +68,7 @@ def alerts_for(child_ids) -> dict[int, Alert]:
 
 
 # --- lists and search -----------------------------------------------------------------------------
-@dataclass
+@dataclass(frozen=True)
 class Filters:
     q: str = ""
     grade: int | None = None
@@ -128,16 +130,27 @@ RosterChild = namedtuple("RosterChild", "id name erased_at grade school site_id"
 RosterRow = namedtuple("RosterRow", "id status applied_at child_id child alert")
 
 
-def roster(season: Season, filters: Filters) -> Select:
-    """Enrolments of a season with the columns of their children the roster shows (no ORM objects:
-    a page of them costs a tenth of loading entities), their alerts included (no second query for
-    them); ``roster_row`` turns a row into a ``RosterRow`` whose ``.child`` is a ``RosterChild`` and
-    whose ``.alert`` is what ``alerts_for`` would say of the child."""
+def roster_page(season: Season, filters: Filters):
+    """A page of a season's enrolments with the columns of their children the roster shows (no ORM
+    objects: a page of them costs a tenth of loading entities), their alerts included (no second
+    query for them), and the total: ``RosterRow``s whose ``.child`` is a ``RosterChild`` and whose
+    ``.alert`` is what ``alerts_for`` would say of the child. The statement is built once per filter
+    (``app.core.pagination.paginate_built``; the season is a bound parameter)."""
+    return paginate_built(_roster_page_statement(filters), {"season_id": season.id}, roster_row)
+
+
+@lru_cache(maxsize=64)
+def _roster_page_statement(filters: Filters) -> Select:
+    return (_roster_query(filters).add_columns(func.count().over())
+            .limit(bindparam(PAGE_LIMIT)).offset(bindparam(PAGE_OFFSET)))
+
+
+def _roster_query(filters: Filters) -> Select:
     query = (select(Enrolment.id, Enrolment.status, Enrolment.applied_at, Enrolment.child_id, Child.name,
                     Child.erased_at, Child.grade, Child.school, Child.site_id, Child.allergies, Child.high_risk,
                     Child.conditions)
              .join(Child, Enrolment.child_id == Child.id)
-             .where(Enrolment.season_id == season.id))
+             .where(Enrolment.season_id == bindparam("season_id")))
     query = _search(query, filters.q)
     if filters.grade:
         query = query.where(Child.grade == filters.grade)

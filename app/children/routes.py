@@ -25,7 +25,7 @@ from app.children.notice import current_notice_text
 from app.core import audit, crud
 from app.core.args import KEY_MAX, arg_int
 from app.core.htmx import redirect_after_post, render
-from app.core.pagination import ListPage, paginate, paginate_rows
+from app.core.pagination import ListPage, paginate
 from app.core.permissions import COORDINATE, SITE_MANAGE, register_loader, requires
 from app.core.timeutil import local_today, utcnow
 from app.core.views import save
@@ -138,7 +138,7 @@ def child_list(site: Site):
 @requires(SITE_MANAGE)
 def roster(season: Season):
     filters = queries.Filters.from_request()
-    items = paginate_rows(queries.roster(season, filters), queries.roster_row)
+    items = queries.roster_page(season, filters)
     url = url_for("children.roster", season_id=season.id)
     counts = queries.status_counts(season)
     audit.record_read("roster.viewed", by=current_user, children=[e.child for e in items.items],

@@ -71,3 +71,25 @@ def paginate_rows(query, make=tuple, per_page: int | None = None) -> RowPage:
     else:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return RowPage([make(row[:-1]) for row in rows], total, page, per_page)
+
+
+PAGE_LIMIT, PAGE_OFFSET = "page_limit", "page_offset"
+
+
+def paginate_built(statement, params: dict, make=tuple, per_page: int | None = None) -> RowPage:
+    """``paginate_rows`` for a statement built once (``app.core.db.prepared`` or a cached builder):
+    its last column is ``count(*) OVER ()`` and it ends with ``.limit(bindparam(PAGE_LIMIT))
+    .offset(bindparam(PAGE_OFFSET))``, so a request only binds its values (building the page's
+    statement and working out its cache key cost more than running it). Past the end, the total is
+    read from the first row of the same statement."""
+    page = arg_int("page", 1, minimum=1, maximum=MAX_PAGE)
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    rows = db.session.execute(statement, {**params, PAGE_LIMIT: per_page, PAGE_OFFSET: (page - 1) * per_page}).all()
+    if rows:
+        total = rows[0][-1]
+    elif page == 1:
+        total = 0
+    else:
+        first = db.session.execute(statement, {**params, PAGE_LIMIT: 1, PAGE_OFFSET: 0}).first()
+        total = first[-1] if first else 0
+    return RowPage([make(row[:-1]) for row in rows], total, page, per_page)

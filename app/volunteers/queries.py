@@ -13,6 +13,7 @@ from app.core.formats import format_duration
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.core.pinyin import by_pinyin, pinyin_key
 from app.core.db import prepared
+from app.core.pagination import PAGE_LIMIT, PAGE_OFFSET, paginate_built
 from app.extensions import db
 from app.sites.models import Party, Season, Site
 from app.sites.queries import current_season
@@ -139,15 +140,18 @@ def totals(profile: VolunteerProfile) -> dict:
                 pending=sum(r["pending"] for r in seasons))
 
 
-def history(profile: VolunteerProfile) -> Select:
-    """A volunteer's hour entries, newest first, with their corrections; page it with
-    ``paginate_rows(history(p), history_entry)`` (the page and its total in one statement)."""
-    return (select(HourEntry).options(selectinload(HourEntry.corrections))
-            .where(HourEntry.profile_id == profile.id)
-            .order_by(HourEntry.work_date.desc(), HourEntry.starts_at.desc()))
+def history_page(profile: VolunteerProfile, per_page: int):
+    """A page of a volunteer's hour entries, newest first, with their corrections, and how many there
+    are: the page and its total in one statement, built once (``paginate_built``)."""
+    return paginate_built(prepared("volunteers.history_page", lambda: (
+        select(HourEntry, func.count().over()).options(selectinload(HourEntry.corrections))
+        .where(HourEntry.profile_id == bindparam("profile_id"))
+        .order_by(HourEntry.work_date.desc(), HourEntry.starts_at.desc())
+        .limit(bindparam(PAGE_LIMIT)).offset(bindparam(PAGE_OFFSET)))),
+        {"profile_id": profile.id}, _first, per_page=per_page)
 
 
-def history_entry(row) -> HourEntry:
+def _first(row) -> HourEntry:
     return row[0]
 
 
@@ -170,9 +174,18 @@ class QueuePage:
             text = self._durations[minutes] = format_duration(minutes)
         return text
 
+    def lines(self, home_url, correct_url) -> list:
+        """The rows as the table shows them (``QueueLine``): each with its duration and the URLs of
+        the volunteer's page and of the correction (``url_maker`` functions of their ids), worked
+        out here, where a call costs a tenth of one in the template."""
+        duration = self.duration
+        return [QueueLine(*row, duration(row.minutes), home_url(row.profile_id), correct_url(row.id))
+                for row in self.items]
+
 
 QueueRow = namedtuple("QueueRow", "id profile_id work_date starts_at ends_at minutes activity source real_name "
                                    "party_name day starts ends")
+QueueLine = namedtuple("QueueLine", QueueRow._fields + ("duration", "home_url", "correct_url"))
 
 
 def pending_queue(site: Site, per_page: int = 100) -> QueuePage:
@@ -235,6 +248,15 @@ def attendee_counts(sessions: list[TrainingSession]) -> dict[int, int]:
 
 def settings_of(site_id: int) -> VolunteerSettings | None:
     return db.session.get(VolunteerSettings, site_id)
+
+
+def site_with_settings(site_id: int) -> tuple[Site, VolunteerSettings | None]:
+    """The site and its certificate settings in one statement (a volunteer's page shows both; the
+    site is then in the identity map, so ``profile.site`` reads nothing more)."""
+    site, settings = db.session.execute(prepared("volunteers.site_with_settings", lambda: (
+        select(Site, VolunteerSettings).outerjoin(VolunteerSettings, VolunteerSettings.site_id == Site.id)
+        .where(Site.id == bindparam("site_id")))), {"site_id": site_id}).one()
+    return site, settings
 
 
 def certificates_of_site(site: Site) -> Select:

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from app.core.htmx import redirect_after_post, render
 from app.core.ids import objects_in_site
-from app.core.pagination import paginate_rows
 from app.core.permissions import SITE_MANAGE, VOLUNTEER_OWN, can, requires
+from app.core.urls import url_maker
 from app.core.views import save
 from app.sites.models import Site
 from app.volunteers import bp, queries, services
@@ -51,8 +51,7 @@ def totals(profile: VolunteerProfile):
 @requires(VOLUNTEER_OWN)
 def hours(profile: VolunteerProfile):
     return render("volunteers/hours.html", "volunteers/_history.html", profile=profile, site=profile.site,
-                  history=paginate_rows(queries.history(profile), queries.history_entry,
-                                        per_page=10 if request.htmx else 25),
+                  history=queries.history_page(profile, per_page=10 if request.htmx else 25),
                   can_manage=can(SITE_MANAGE, profile.site_id))
 
 
@@ -86,8 +85,10 @@ def withdraw_entry(hour_entry: HourEntry):
 
 # --- coordinators ----------------------------------------------------------------------------------
 def _queue(site: Site, form: ReviewForm, **extra):
-    return render("volunteers/queue.html", "volunteers/_queue.html", site=site, form=form,
-                  page=queries.pending_queue(site), **extra)
+    page = queries.pending_queue(site)
+    rows = page.lines(url_maker("volunteers.home", "profile_id"), url_maker("volunteers.correct", "hour_entry_id"))
+    return render("volunteers/queue.html", "volunteers/_queue.html", site=site, form=form, page=page, rows=rows,
+                  **extra)
 
 
 @bp.route("/sites/<int:site_id>/hours/pending")

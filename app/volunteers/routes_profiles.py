@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.core.args import arg_text
 from app.core.htmx import redirect_after_post, render
-from app.core.pagination import paginate, paginate_rows
+from app.core.pagination import paginate
 from app.core.permissions import (PUBLIC, SITE_MANAGE, SITE_VIEW, STAFF, VOLUNTEER_OWN, VOLUNTEER_SELF, can,
                                   register_loader, requires)
 from app.core.qr import qr_svg
@@ -48,7 +48,7 @@ def labels():
 def home_page(profile: VolunteerProfile, *, hour_form=None, certificate_form=None, check_form=None, **extra):
     """The volunteer's page, with any of its forms as submitted (and their errors)."""
     today = local_today()
-    settings = queries.settings_of(profile.site_id)
+    site, settings = queries.site_with_settings(profile.site_id)
     can_manage = can(SITE_MANAGE, profile.site_id)
     # the certificate form shows only once the site has said who issues certificates, the check
     # form only to whoever manages the site: neither is built (nor its period read) otherwise
@@ -58,9 +58,9 @@ def home_page(profile: VolunteerProfile, *, hour_form=None, certificate_form=Non
     if check_form is None and can_manage:
         check_form = CheckForm(formdata=None, checked_on=today)
     return render(
-        "volunteers/home.html", profile=profile, site=profile.site, today=today,
+        "volunteers/home.html", profile=profile, site=site, today=today,
         totals=queries.totals(profile),
-        history=paginate_rows(queries.history(profile), queries.history_entry, per_page=10),
+        history=queries.history_page(profile, per_page=10),
         certificates=queries.certificates_of(profile), settings=settings,
         hour_form=hour_form or HourForm(formdata=None, work_date=today), certificate_form=certificate_form,
         check_form=check_form, can_manage=can_manage, **queries.profile_page(profile, today),

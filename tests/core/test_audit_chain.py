@@ -123,3 +123,56 @@ def test_many_readers_at_once_keep_one_unbroken_chain(app, db, live_server, make
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == len(results)
     code, output = _verify(app)
     assert code == 0, output
+
+
+@pytest.mark.parametrize("flushed", [False, True])
+def test_writing_the_reads_commits_nothing_else_the_request_left(app, db, world, make, flushed):
+    """flush_reads keeps the request's read transaction when it holds only reads; a change left in
+    the session, or already written on the connection, is rolled back, not committed with the trail."""
+    child = make.child(world.site, "原名")
+    with app.test_request_context():
+        db.session.get(type(child), child.id).name = "改名"
+        if flushed:
+            db.session.flush()
+        audit.record_read("child.viewed", by=None, children=[child])
+        audit.flush_reads()
+    db.session.expire_all()
+    assert db.session.get(type(child), child.id).name == "原名"
+    assert db.session.scalars(select(AuditEntry.child_id)).all() == [child.id]
+    assert _verify(app)[0] == 0
+
+
+def test_reads_written_after_a_page_of_reads_are_committed_and_chained(app, db, world, make):
+    children = [make.child(world.site, f"读{i}") for i in range(3)]
+    with app.test_request_context():
+        db.session.scalars(select(AuditEntry)).all()  # the page's own reads
+        audit.record_read("roster.viewed", by=None, children=children, season=1)
+        audit.flush_reads()
+    db.session.rollback()
+    rows = db.session.execute(select(AuditEntry.child_id, AuditEntry.seq, AuditEntry.details)
+                              .order_by(AuditEntry.seq)).all()
+    assert rows == [(c.id, i + 1, {"season": 1}) for i, c in enumerate(children)]
+    assert _verify(app)[0] == 0
+
+
+def test_reads_chained_in_a_batch_hash_as_entry_by_entry():
+    from datetime import datetime
+
+    at = datetime(2026, 5, 1, 8, 30, 15, 123)
+    details = {"season": 3, "z": ["名字", 'a"b'], "a": None}
+    rows = [dict(action="view", event="roster.viewed", details=details, child_id=child, site_id=site,
+                 user_id=user, at=when, summary=summary)
+            for child, site, user, when, summary in [(1, 2, 3, at, ""), (None, 2, 3, at, ""), (7, None, None, at, ""),
+                                                     (8, 2, 3, datetime(2026, 5, 1, 8, 30), "旧的 <b>"),
+                                                     (9, 2, 3, None, "")]]
+    rows.append(dict(rows[0], details=None))
+    expected, last = [], "f" * 64
+    for row in rows:
+        last = audit.entry_hash(last, row)
+        expected.append(last)
+    position, head = audit.chain_reads([dict(r) for r in rows], 10, "f" * 64)
+    chained = [dict(r) for r in rows]
+    audit.chain_reads(chained, 10, "f" * 64)
+    assert [r["hash"] for r in chained] == expected and head == expected[-1] and position == 10 + len(rows)
+    assert [r["seq"] for r in chained] == list(range(11, 11 + len(rows)))
+    assert [r["prev_hash"] for r in chained] == ["f" * 64] + expected[:-1]
