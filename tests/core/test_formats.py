@@ -36,3 +36,27 @@ def test_the_filters_follow_a_language_switch_within_a_request(app):
     # 16:05 UTC on 31 December is already 1 January in Shanghai
     assert english.startswith("January 1, 2026 | 1/1/26")
     assert chinese.startswith("2026年1月1日 | 2026/1/1")
+
+
+def test_a_date_already_shown_follows_the_time_zone_and_the_language(app):
+    """Each date and time is worked out once and kept: what is kept belongs to one language and one
+    time zone, so the same value shown again under another of either is worked out again."""
+    import pytz
+    from flask_babel import get_timezone
+
+    value = datetime(2025, 12, 31, 16, 5)
+    with app.test_request_context(), force_locale("en"):
+        get_timezone()  # Flask-Babel's choice for this request (Asia/Shanghai)
+        shanghai = (format_datetime(value, "medium"), format_date(value, "long"))
+        assert shanghai == (babel_datetime(value, "medium"), babel_date(value, "long"))
+        assert shanghai[1] == "January 1, 2026"
+        from flask import g
+
+        g._flask_babel.babel_tzinfo = pytz.timezone("Europe/London")  # another zone, same value
+        london = (format_datetime(value, "medium"), format_date(value, "long"))
+        assert london == (babel_datetime(value, "medium"), babel_date(value, "long"))
+        assert london[1] == "December 31, 2025" and london[0] != shanghai[0]
+        del g._flask_babel.babel_tzinfo  # the app's zone again (g outlives the request in tests)
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert format_date(value, "long") == "2026年1月1日"
+        assert format_datetime(value, "medium") == babel_datetime(value, "medium")
