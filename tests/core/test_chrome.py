@@ -82,3 +82,48 @@ def test_two_pages_of_one_area_each_mark_themselves(client, login, world):
     assert re.search(r'href="/admin/users"[^>]*aria-current="page"', accounts)
     assert re.search(r'href="/audit"[^>]*aria-current="page"', trail)
     assert not re.search(r'href="/admin/users"[^>]*aria-current="page"', trail)
+
+
+# --- a site's tab bars (kept_tabs) ---------------------------------------------------------------------
+def _tabs(html: str) -> str:
+    return html[html.index('<nav class="tabs sitetabs"'):html.index("</nav>", html.index('data-testid="sub-tabs"'))]
+
+
+def test_a_sites_tabs_are_each_persons_own(app, db, login, make, world):
+    """The same page of the same site: a coordinator's tabs offer the site's children and the hours
+    to review, an auditor's (who may only look) do not, and a coordinator who becomes an auditor
+    loses them at once."""
+    site = world.site
+    pages = {}
+    for role in ("coordinator", "auditor"):
+        client = app.test_client()
+        login(client, world.users[role])
+        pages[role] = (client, _tabs(client.get(f"/sites/{site.id}/volunteers").get_data(as_text=True)))
+    coordinator, auditor = pages["coordinator"][1], pages["auditor"][1]
+    for link in (f'href="/sites/{site.id}/children"', f'href="/sites/{site.id}/hours/pending"'):
+        assert link in coordinator and link not in auditor
+    assert re.search(r'href="/sites/\d+/volunteers"[^>]*aria-current="page"', auditor)
+    user = world.users["coordinator"]
+    db.session.query(RoleGrant).filter_by(user_id=user.id, role="coordinator").delete()
+    db.session.add(RoleGrant(user_id=user.id, role="auditor", site_id=site.id))
+    db.session.commit()
+    client = pages["coordinator"][0]
+    assert _tabs(client.get(f"/sites/{site.id}/volunteers").get_data(as_text=True)) == auditor
+
+
+def test_a_sites_tabs_follow_its_name_the_page_and_the_language(client, db, login, world):
+    site = world.site
+    login(client, world.users["coordinator"])
+    children = _tabs(client.get(f"/sites/{site.id}/children").get_data(as_text=True))
+    assert f'aria-label="{site.name}"' in children
+    assert re.search(r'href="/sites/\d+/children"[^>]*aria-current="page"', children)
+    new = _tabs(client.get(f"/sites/{site.id}/children/new").get_data(as_text=True))
+    assert re.search(r'href="/sites/\d+/children/new"[^>]*aria-current="page"', new)
+    assert not re.search(r'href="/sites/\d+/children"[^>]*aria-current="page"', new)
+    site.name = '新<i>名</i>"站"'
+    db.session.commit()
+    renamed = _tabs(client.get(f"/sites/{site.id}/children").get_data(as_text=True))
+    assert "新&lt;i&gt;名&lt;/i&gt;&#34;站&#34;" in renamed and "<i>" not in renamed
+    client.post("/auth/language", data={"locale": "en"})
+    english = _tabs(client.get(f"/sites/{site.id}/children").get_data(as_text=True))
+    assert "All children" in english and "全部儿童" not in english
