@@ -55,12 +55,13 @@ _TABS: dict[tuple, Markup] = {}
 
 
 def kept_tabs(template: str, site, season=None) -> Markup:
-    """A site's tab bar (``template``: a ``*/_tabs_bar.html``), rendered once per bar, site (its id
-    and name), season (id and name), page (endpoint), language, place (script root), user and
-    grants, and kept: each link shows when the user may open it, and for a link that takes only the
-    site or season that answer follows from the user's grants and the site alone (the rules in
-    app/core/permissions.py read nothing else without the objects of a URL). A bar must show
-    nothing else: a value it shows belongs in this key."""
+    """A site's tab bar (``template``: a ``*/_tabs_bar.html``, or a season's
+    ``scheduling/_season_nav_bar.html``), rendered once per bar, site (its id and name), season (id
+    and name), page (endpoint), language, place (script root), user and grants, and kept: each link
+    shows when the user may open it, and for a link that takes only the site or season that answer
+    follows from the user's grants and the site alone (the rules in app/core/permissions.py read
+    nothing else without the objects of a URL). A bar must show nothing else: a value it shows
+    belongs in this key."""
     user = current_user._get_current_object()
     signed_in = bool(user and user.is_authenticated)
     key = (template, current_app.name, id(current_app.url_map), str(get_locale()), request.script_root,
