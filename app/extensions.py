@@ -1,5 +1,7 @@
 """Flask extensions: created here, bound to the app in create_app."""
-from flask import g
+from functools import wraps
+
+from flask import g, request
 from flask_babel import Babel, Domain
 from flask_babel import _get_current_context as _babel_context
 from flask_limiter import Limiter
@@ -147,26 +149,32 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def limit_only_limited_endpoints(app) -> None:
     """Flask-Limiter checks every request (a before_request hook, an after_request hook that adds the
     headers and settles conditional deductions, a teardown that resets its context), although only a
-    few views carry a limit (``@limiter.limit``) and there are no default or application limits.
-    Run its three hooks only for the endpoints that have a limit; every other request skips them
-    (what they would do there: find no limit and do nothing). Call after the blueprints are
-    registered; the decision is kept per endpoint."""
-    from flask import request
+    few views carry a limit (``@limit``) and there are no default or application limits.
+    Run its three hooks only for the endpoints and methods that a limit counts (the sign-in page's
+    GET is not: its limit counts POSTs); every other request skips them (what they would do there:
+    find no limit and do nothing). Call after the blueprints are registered; the decision is kept
+    per endpoint and method. Views declare limits with ``limit`` (below)."""
     from flask_limiter.util import get_qualified_name
 
     manager = limiter.limit_manager
     if manager._default_limits or manager._application_limits or manager._blueprint_limits:
         return  # limits beyond the decorated views: leave Flask-Limiter as it is
-    limited: dict[str | None, bool] = {}
+    limited: dict[tuple, bool] = {}
 
     def is_limited() -> bool:
-        endpoint = request.endpoint
-        answer = limited.get(endpoint)
+        key = (request.endpoint, request.method)
+        answer = limited.get(key)
         if answer is None:
+            endpoint = request.endpoint
             view = app.view_functions.get(endpoint or "")
             name = get_qualified_name(view) if view else ""
-            answer = limited[endpoint] = bool(
-                endpoint and (name in limiter._marked_for_limiting or limiter.limit_manager.has_hints(endpoint)))
+            marked = bool(endpoint and (name in limiter._marked_for_limiting or manager.has_hints(endpoint)))
+            # a limit declared for some methods only (``methods=["POST"]``) counts nothing for the others
+            groups = [group for n in (name, *manager._endpoint_hints.get(endpoint or "", ()))
+                      for group in manager._decorated_limits.get(n, ())]
+            method = request.method.lower()
+            answer = limited[key] = marked and (
+                not groups or any(group.methods is None or method in group.methods for group in groups))
         return answer
 
     def gate(hook, passthrough):
@@ -198,3 +206,22 @@ def limit_only_limited_endpoints(app) -> None:
         return  # RATELIMIT_ENABLED = False: Flask-Limiter registered no hooks
     if found != 3:
         raise RuntimeError(f"Flask-Limiter's hooks not found ({found} of 3): check limit_only_limited_endpoints")
+
+
+def limit(value, *, methods=None, **kwargs):
+    """``@limiter.limit(value, methods=methods, **kwargs)`` for a view, whose check runs only for the
+    ``methods`` the limit counts: Flask-Limiter's own wrapper checks on every call and, for a GET of
+    a limit on POSTs, finds nothing to count (an eighth of the sign-in page's cost)."""
+    def decorator(view):
+        checked = limiter.limit(value, methods=methods, **kwargs)(view)
+        if not methods:
+            return checked
+        counted = frozenset(method.upper() for method in methods)
+
+        @wraps(view)
+        def wrapper(*args, **kw):
+            return (checked if request.method in counted else view)(*args, **kw)
+
+        return wrapper
+
+    return decorator

@@ -10,7 +10,7 @@ from app.core.htmx import redirect_after_post
 from app.core.permissions import PUBLIC, SIGNED_IN, requires
 from app.core.urls import safe_next
 from app.core.views import save
-from app.extensions import limiter
+from app.extensions import limit
 
 
 def _login_limit() -> str:
@@ -23,7 +23,7 @@ def _page(template: str, **context):
 
 @bp.route("/login", methods=["GET", "POST"])
 @requires(PUBLIC)
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 303)
+@limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 303)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -74,7 +74,7 @@ def change_password():
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @requires(PUBLIC)
-@limiter.limit("30 per minute")
+@limit("30 per minute")
 def accept_invitation(token: str):
     invitation = queries.invitation_by_token(token)
     try:

@@ -12,7 +12,7 @@ from app.core.pagination import paginate
 from app.core.pdf import pdf_response
 from app.core.permissions import PUBLIC, SITE_MANAGE, SITE_VIEW, VOLUNTEER_OWN, requires
 from app.core.views import save
-from app.extensions import limiter
+from app.extensions import limit
 from app.sites.models import Site
 from app.volunteers import bp, queries, services
 from app.volunteers.forms import CertificateForm, SettingsForm
@@ -59,7 +59,7 @@ def void_certificate(certificate: Certificate):
 @bp.route("/verify")
 @bp.route("/verify/<number>")
 @requires(PUBLIC)
-@limiter.limit("30 per minute")
+@limit("30 per minute")
 def verify(number: str | None = None):
     """The public check of a certificate by its number (from the QR code, or typed into the box)."""
     number = (number if number is not None else arg_text("number", max_length=40)).strip()[:20]

@@ -14,7 +14,7 @@ from app.core.permissions import (PUBLIC, SITE_MANAGE, SITE_VIEW, STAFF, VOLUNTE
 from app.core.qr import qr_svg
 from app.core.timeutil import local_today
 from app.core.views import save
-from app.extensions import limiter
+from app.extensions import limit
 from app.sites.models import Site
 from app.volunteers import bp, queries, services
 from app.volunteers.forms import (AcceptForm, ApplicationForm, CertificateForm, CheckForm, DeclineForm, HourForm,
@@ -90,7 +90,7 @@ def index():
 # --- public sign-up --------------------------------------------------------------------------------
 @bp.route("/join/<int:site_id>", methods=["GET", "POST"])
 @requires(PUBLIC)
-@limiter.limit("10 per hour", methods=["POST"], deduct_when=lambda response: response.status_code in (303, 204))
+@limit("10 per hour", methods=["POST"], deduct_when=lambda response: response.status_code in (303, 204))
 def join(site: Site):
     if site.archived_at is not None:
         abort(404)

@@ -77,6 +77,19 @@ def test_many_wrong_passwords_from_one_address_are_limited(app, client, make):
     assert limited.status_code == 429 and "尝试次数过多" in limited.get_data(as_text=True)
 
 
+def test_opening_the_sign_in_page_is_never_limited_signing_in_is(app, client, make):
+    """The limit counts attempts to sign in (POST), not views of the page: a phone that reloads the
+    page many times can still sign in, and once the attempts are used up the page still opens."""
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    make.user("volunteer", make.site(), username="reloader")
+    for _ in range(8):
+        assert client.get("/auth/login").status_code == 200
+    for _ in range(3):
+        assert _try(client, "reloader").status_code == 422
+    assert _try(client, "reloader").status_code == 429
+    assert client.get("/auth/login").status_code == 200
+
+
 def test_a_forwarded_address_is_trusted_only_from_the_configured_proxy(database_uri, make):
     make.user("volunteer", make.site(), username="alice")
     make.user("volunteer", make.site(), username="bob")
