@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
-from app.extensions import db
+from app.core.db import run
 from app.volunteers.models import (BackgroundCheck, TrainingAttendance, TrainingKind, TrainingSession,
                                    VolunteerProfile)
 
@@ -40,7 +40,7 @@ class Eligibility:
 @dataclass
 class Qualification:
     """A volunteer's standing for one training kind: last attended and valid until (exclusive)."""
-    kind: TrainingKind
+    kind: TrainingKind  # or a row of its id, site_id, name, validity_months and required (facts_for)
     held_on: date | None
     expires_on: date | None
 
@@ -106,9 +106,12 @@ def eligibility(profile: VolunteerProfile, on_date: date) -> Eligibility:
 def _statements(until_a_day: bool):
     """The three statements of ``facts_for``, built once (values bound by name: ``site_ids``,
     ``ids`` and, ``until_a_day``, ``on_date``): the site's training kinds; each volunteer's last
-    training of each kind; their background checks (the columns the rule reads)."""
-    kinds = (select(TrainingKind).where(TrainingKind.site_id.in_(bindparam("site_ids", expanding=True)),
-                                        TrainingKind.archived_at.is_(None)).order_by(TrainingKind.name))
+    training of each kind; their background checks (each the columns the rule and the pages read,
+    run through ``app.core.db.run``: no ORM objects)."""
+    kinds = (select(TrainingKind.id, TrainingKind.site_id, TrainingKind.name, TrainingKind.validity_months,
+                    TrainingKind.required)
+             .where(TrainingKind.site_id.in_(bindparam("site_ids", expanding=True)), TrainingKind.archived_at.is_(None))
+             .order_by(TrainingKind.name))
     latest = (select(TrainingAttendance.profile_id, TrainingSession.kind_id, func.max(TrainingSession.held_on))
               .join(TrainingSession, TrainingAttendance.session_id == TrainingSession.id)
               .where(TrainingAttendance.profile_id.in_(bindparam("ids", expanding=True))))
@@ -133,10 +136,10 @@ def facts_for(profiles: list[VolunteerProfile], on_date: date | None = None, *,
     site_ids = list({p.site_id for p in profiles})
     kinds_query, latest_query, check_query = _statements(on_date is not None)
     values = dict(ids=ids, on_date=on_date) if on_date is not None else dict(ids=ids)
-    kinds = list(db.session.scalars(kinds_query, dict(site_ids=site_ids)))
-    latest = {(pid, kid): held for pid, kid, held in db.session.execute(latest_query, values)}
+    kinds = run(kinds_query, dict(site_ids=site_ids)).all()
+    latest = {(pid, kid): held for pid, kid, held in run(latest_query, values)}
     if checks is None:  # the columns the rule reads (no ORM objects)
-        checks = db.session.execute(check_query, values).all()
+        checks = run(check_query, values).all()
     latest_checks: dict[int, BackgroundCheck] = {}
     for check in sorted(checks, key=lambda c: (c.checked_on, c.id)):
         if on_date is None or check.checked_on <= on_date:
