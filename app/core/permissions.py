@@ -154,6 +154,7 @@ class Loader:
     site_id_of: Callable[[Any], int | None]
     name: str
     owner_id_of: Callable[[Any], int | None] | None = None  # user id of the object's owner
+    options: tuple = ()  # loader options of the statement that loads it (what to load with it, or not)
 
 
 LOADERS: dict[str, Loader] = {}
@@ -161,10 +162,12 @@ _RESERVED_NAMES = {"session", "g", "request", "current_user", "current_app", "co
 
 
 def register_loader(param: str, model: type, site_id_of: Callable[[Any], int | None],
-                    owner_id_of: Callable[[Any], int | None] | None = None) -> None:
+                    owner_id_of: Callable[[Any], int | None] | None = None, options: tuple = ()) -> None:
     """Let ``@requires`` turn the URL parameter ``param`` (e.g. ``season_id``) into an object
     (passed to the view as ``season``); ``owner_id_of`` (optional) names the user who owns it, for
-    rules such as VOLUNTEER_OWN. A parameter is registered once; its name never shadows Flask's."""
+    rules such as VOLUNTEER_OWN; ``options`` (optional) are loader options for its statement, e.g.
+    not to load what the model's relationships would load eagerly but its pages never show. A
+    parameter is registered once; its name never shadows Flask's."""
     if not param.endswith("_id"):
         raise ValueError(f"loader parameter {param!r} must end in _id")
     name = param.removesuffix("_id")
@@ -172,7 +175,7 @@ def register_loader(param: str, model: type, site_id_of: Callable[[Any], int | N
         raise ValueError(f"a loader for {param!r} is already registered")
     if name in _RESERVED_NAMES:
         raise ValueError(f"loader {param!r} would shadow Flask's {name!r}")
-    LOADERS[param] = Loader(model, site_id_of, name, owner_id_of)
+    LOADERS[param] = Loader(model, site_id_of, name, owner_id_of, tuple(options))
     _LOADER_OF_TYPE.clear()
 
 
@@ -236,12 +239,14 @@ def can(need: str, *targets, user=None) -> bool:
     return _allowed(need, access, user if user is not None else current_user._get_current_object())
 
 
-def _by_id(model, ident):
-    """The URL's object, loaded as ``session.get`` loads it (the same eager loads) but through a
-    statement built once per model: ``session.get``'s own path costs about 0.1 ms more than the
-    SELECT it runs, on every page with an object in its URL."""
-    statement = prepared(f"permissions.by_id.{model.__tablename__}",
-                         lambda: select(model).where(model.id == bindparam("ident")))
+def _by_id(loader: Loader, ident):
+    """The URL's object, loaded as ``session.get`` loads it (the same eager loads, unless the
+    loader's options say otherwise) but through a statement built once per loader:
+    ``session.get``'s own path costs about 0.1 ms more than the SELECT it runs, on every page with
+    an object in its URL."""
+    model = loader.model
+    statement = prepared(f"permissions.by_id.{loader.name}",
+                         lambda: select(model).options(*loader.options).where(model.id == bindparam("ident")))
     return db.session.execute(statement, {"ident": ident}).unique().scalar_one_or_none()
 
 
@@ -258,7 +263,7 @@ def requires(need: str):
                 loader = LOADERS.get(param)
                 if loader is None:
                     continue
-                obj = _by_id(loader.model, kwargs.pop(param))
+                obj = _by_id(loader, kwargs.pop(param))
                 if obj is None:
                     abort(404)
                 kwargs[loader.name] = obj

@@ -6,20 +6,26 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.formats import format_duration
 from app.core.permissions import STAFF, VOLUNTEER, where_visible
 from app.core.pinyin import by_pinyin, pinyin_key
-from app.core.db import prepared
+from app.core.db import prepared, run
 from app.core.pagination import PAGE_LIMIT, PAGE_OFFSET, paginate_built
 from app.extensions import db
 from app.sites.models import Party, Season, Site
 from app.sites.queries import current_season
 from app.volunteers.eligibility import check_expires_on, eligibility_many, evaluate, facts_for
+from app.auth.models import RoleGrant, User
 from app.volunteers.models import (BackgroundCheck, Certificate, HourCorrection, HourEntry, TrainingAttendance, TrainingKind,
                                    TrainingSession, VolunteerApplication, VolunteerProfile, VolunteerSettings)
+
+# How a profile in a URL is loaded (@requires): with its account (joined), without that account's
+# grants (``User.grants`` is eager elsewhere): no page of a profile shows them, and
+# ``has_other_roles`` asks the database instead.
+PROFILE_LOAD = (joinedload(VolunteerProfile.user).lazyload(User.grants),)
 
 
 
@@ -109,12 +115,16 @@ def profile_page(profile: VolunteerProfile, today: date) -> dict:
 
 def has_other_roles(profile: VolunteerProfile) -> bool:
     """Does the profile's account hold any role beyond "volunteer on the profile's site" (coordinator,
-    auditor or guardian anywhere, administrator, or volunteer on another site)? Read from the
-    account's grants, which loading the profile has loaded with it (``User.grants`` is eager): no
-    query. A volunteer grant without a site counts as SQL's ``NOT (role = volunteer AND site_id = ?)``
+    auditor or guardian anywhere, administrator, or volunteer on another site)? One EXISTS-like
+    statement on the account's grants (a profile in a URL comes without them, ``PROFILE_LOAD``). A
+    volunteer grant without a site counts as SQL's ``NOT (role = volunteer AND site_id = ?)``
     counts it: not at all."""
-    return any(g.role != VOLUNTEER or (g.site_id is not None and g.site_id != profile.site_id)
-               for g in profile.user.grants)
+    statement = prepared("volunteers.other_roles", lambda: (
+        select(RoleGrant.id).where(RoleGrant.user_id == bindparam("user_id"),
+                                   or_(RoleGrant.role != VOLUNTEER,
+                                       and_(RoleGrant.site_id.is_not(None), RoleGrant.site_id != bindparam("site_id"))))
+        .limit(1)))
+    return run(statement, {"user_id": profile.user_id, "site_id": profile.site_id}).first() is not None
 
 
 def certificate_period(profile: VolunteerProfile, today: date) -> tuple[date, date]:

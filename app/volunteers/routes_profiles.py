@@ -25,7 +25,8 @@ from app.volunteers.notice import current_notice
 from app.volunteers.models import (Certificate, HourEntry, TrainingKind, VolunteerApplication, VolunteerProfile,
                                    format_hours)
 
-register_loader("profile_id", VolunteerProfile, lambda p: p.site_id, owner_id_of=lambda p: p.user_id)
+register_loader("profile_id", VolunteerProfile, lambda p: p.site_id, owner_id_of=lambda p: p.user_id,
+                options=queries.PROFILE_LOAD)
 register_loader("hour_entry_id", HourEntry, lambda e: e.site_id, owner_id_of=lambda e: e.profile.user_id)
 register_loader("certificate_id", Certificate, lambda c: c.site_id, owner_id_of=lambda c: c.profile.user_id)
 register_loader("application_id", VolunteerApplication, lambda a: a.site_id)
