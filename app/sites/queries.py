@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import joinedload
 
 from app.core.permissions import SITE_VIEW, where_visible
 from app.extensions import db
 from app.sites.models import PARTY_KINDS, Party, Room, Season, Site, ThemeWeek
+
+# How a season in a URL is loaded (@requires): with its site (joined), which nearly every page of a
+# season shows (its tabs, its title) and would otherwise load in a statement of its own.
+SEASON_LOAD = (joinedload(Season.site),)
 
 
 def sites_for(user, show_archived: bool = False) -> Select:

@@ -11,7 +11,7 @@ from app.sites.forms import PartyForm, RoomForm, SeasonForm, SiteForm, ThemeWeek
 from app.sites.models import Party, Room, Season, Site, ThemeWeek
 
 register_loader("site_id", Site, lambda site: site.id)
-register_loader("season_id", Season, lambda season: season.site_id)
+register_loader("season_id", Season, lambda season: season.site_id, options=queries.SEASON_LOAD)
 register_loader("theme_week_id", ThemeWeek, lambda week: week.season.site_id)
 register_loader("room_id", Room, lambda room: room.site_id)
 register_loader("party_id", Party, lambda party: party.site_id)
