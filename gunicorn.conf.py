@@ -6,6 +6,12 @@
 * Each worker renders one tiny PDF before it takes requests, so the first certificate a user asks
   for does not pay for fontconfig and the @font-face set-up (WeasyPrint's font state is per
   process by design, see app/core/pdf.py, so this is not done in the master).
+* The garbage collector: what a worker holds once it is warm is frozen (left out of every later
+  pass), and the youngest generation is collected after 5,000 new container objects instead of
+  CPython's 700. A page allocates ~1,000–3,000 objects that reference counting frees again when the
+  response is sent; at 700 the collector ran one to four times per page, walking objects that were
+  about to be freed anyway (0.2–0.6 ms of a 10 ms page, measured with gc.callbacks on district
+  data). Cycles are still collected, a few requests later.
 
 Settings can be overridden on the command line (`-w 4`, `-b 0.0.0.0:8000`) or with
 GUNICORN_CMD_ARGS; HUHANG_BIND and WEB_CONCURRENCY are read here.
@@ -52,11 +58,18 @@ def post_fork(server, worker):
             db.engine.dispose(close=False)
 
 
+GC_YOUNG_THRESHOLD = 5000
+
+
 def post_worker_init(worker):
-    """Warm WeasyPrint (fonts, print.css) in this worker before its first request."""
+    """Warm WeasyPrint (fonts, print.css) in this worker before its first request, then freeze what
+    the worker holds and raise the garbage collector's first threshold (see the top of this file)."""
     try:
         from app.core.pdf import render_pdf
 
         render_pdf("<p>护航 Huhang</p>")
     except Exception as error:  # a missing font must not keep the site down; the PDF pages will say
         worker.log.warning("PDF warm-up failed: %s", error)
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
