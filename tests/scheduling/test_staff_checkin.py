@@ -128,3 +128,22 @@ def test_a_released_shift_cannot_be_checked_into(db, world, me, phone):
     phone.post(f"/staff/{row.id}/check-in", data={})
     assert "这个班次已不归您负责" in phone.get("/me/shifts").get_data(as_text=True)
     assert _row(db, row.id).checked_in_at is None
+
+
+def test_the_phone_shows_each_shifts_own_actions_and_the_check_in_time(db, world, me, phone):
+    """Every button posts to its own place: two shifts on one page never share an action's URL."""
+    now_on = session(db, world, on=TODAY, start=time(9), end=time(11, 30))
+    mine_now = on_session(db, now_on, me, status="rostered")
+    later = session(db, world, on=TODAY + timedelta(days=3), group_name="四年级")
+    offered = on_session(db, later, me, status="swap_offered")
+    page = phone.get("/me/shifts").get_data(as_text=True)
+    assert f'action="/staff/{mine_now.id}/confirm" class="inline">' in page
+    assert f'action="/staff/{mine_now.id}/check-in"' in page
+    assert f'action="/staff/{offered.id}/confirm" class="inline"><input type="hidden" name="csrf_token"' in page
+    assert page.count('data-testid="keep">我还是能来</button>') == 1   # the offered one only
+    assert page.count('data-testid="confirm">') == 1                    # the rostered one only
+    assert f'action="/staff/{offered.id}/check-in"' not in page         # not its day
+    phone.post(f"/staff/{mine_now.id}/check-in", data={})
+    page = phone.get("/me/shifts").get_data(as_text=True)
+    assert "08:30 签到" in page                                         # checked in at 08:30, Beijing time
+    assert f'action="/staff/{mine_now.id}/check-out"' in page and f'action="/staff/{mine_now.id}/check-in"' not in page
