@@ -86,9 +86,14 @@ def init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from app.auth.queries import user_for_session
 
-        user = user_for_session(int(user_id))
+        # a coordinator's page (the session says so since sign-in) counts the badge's open alerts in
+        # the same statement; an htmx fragment shows no navigation
+        user, open_alerts = user_for_session(int(user_id), open_alerts=bool(session.get("oa"))
+                                             and not getattr(request, "htmx", False))
         if user is None or session.get("sv") != user.session_version:
             return None  # signed out elsewhere, or the password changed: this session has ended
+        if open_alerts is not None:
+            g.open_alerts_loaded = open_alerts
         return user
 
     @login_manager.unauthorized_handler

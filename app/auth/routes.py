@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from app.auth import bp, queries, services
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from app.core.htmx import redirect_after_post
-from app.core.permissions import PUBLIC, SIGNED_IN, requires
+from app.core.permissions import PUBLIC, SIGNED_IN, requires, shows_open_alerts
 from app.core.urls import safe_next
 from app.core.views import save
 from app.extensions import limit
@@ -15,6 +15,18 @@ from app.extensions import limit
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _keep_session(user) -> None:
+    """What the session keeps of the account once signed in: its session version (a password change
+    or a sign-out everywhere ends every other session) and whether its pages show the open alerts
+    badge, so the user's own statement counts them (only a hint for the cost: the badge itself
+    asks the user's grants on every page)."""
+    session["sv"] = user.session_version
+    if shows_open_alerts(user):
+        session["oa"] = 1
+    else:
+        session.pop("oa", None)
 
 
 def _page(template: str, **context):
@@ -36,7 +48,7 @@ def login():
             response.status_code = 422
             return response
         login_user(attempt.user)
-        session["sv"] = attempt.user.session_version
+        _keep_session(attempt.user)
         if attempt.notice:
             flash(attempt.notice, "warning")
         session["locale"] = attempt.user.locale or session.get("locale")
@@ -65,7 +77,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     def done(_result):
-        session["sv"] = current_user.session_version  # this session stays; every other one ends
+        _keep_session(current_user)  # this session stays; every other one ends
         return redirect_after_post(url_for("main.dashboard"), notice=_("Your password has been changed."))
 
     return save(form, lambda values: services.change_password(current_user, values, by=current_user), done=done,
@@ -87,7 +99,7 @@ def accept_invitation(token: str):
         if current_user.is_authenticated:
             logout_user()
         login_user(user)
-        session["sv"] = user.session_version
+        _keep_session(user)
         return redirect_after_post(url_for("main.dashboard"), notice=_("Welcome, %(name)s. Your password is set.",
                                                                         name=user.display_name))
 

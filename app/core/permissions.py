@@ -454,14 +454,25 @@ def _open_alerts_badge(user) -> int:
     return g.get("open_alerts_badge", 0) if user and user.is_authenticated else 0
 
 
+def shows_open_alerts(user) -> bool:
+    """Whether the navigation shows ``user`` the open alerts badge: they coordinate a site and are no
+    administrator (an administrator's home is not the day)."""
+    return not user.is_admin and bool(user.site_ids(SITE_NEED_ROLES[SITE_MANAGE]))
+
+
 def prime_open_alerts_badge() -> None:
     """Count the unresolved alerts of the sites a coordinator coordinates (the badge beside 首页,
-    which is their today page) before a page renders: one query per request, none for anyone who
-    coordinates nothing (an administrator's home is not the day) and none for an htmx fragment.
+    which is their today page) before a page renders: for a coordinator only, never for an htmx
+    fragment. The count normally came with the user (their session says since sign-in that they
+    coordinate: ``g.open_alerts_loaded``, app/__init__.py load_user); else it takes one query.
     Called by a context processor (app/daily/routes.py)."""
     user = current_user._get_current_object() if current_user else None
-    if "open_alerts_badge" in g or not (user and user.is_authenticated) or user.is_admin \
-            or getattr(request, "htmx", False) or not user.site_ids(SITE_NEED_ROLES[SITE_MANAGE]):
+    if "open_alerts_badge" in g or not (user and user.is_authenticated) \
+            or getattr(request, "htmx", False) or not shows_open_alerts(user):
+        return
+    loaded = g.get("open_alerts_loaded")
+    if loaded is not None:
+        g.open_alerts_badge = loaded
         return
     from app.daily.queries import open_alert_count
 

@@ -355,6 +355,21 @@ def alert_with_people(alert_id: int) -> DailyAlert:
         .execution_options(populate_existing=True)).one()
 
 
+def open_alerts_managed_by(user_id_column):
+    """The same count as ``open_alert_count(user, SITE_MANAGE)`` for a user who is no administrator,
+    as a column correlated to ``user_id_column``: the signed-in user's statement carries it for a
+    coordinator, so the badge costs no statement of its own (app/__init__.py, load_user)."""
+    from app.auth.models import RoleGrant
+    from app.core.permissions import SITE_MANAGE, SITE_NEED_ROLES
+
+    managed = select(RoleGrant.site_id).where(RoleGrant.user_id == user_id_column,
+                                              RoleGrant.role.in_(sorted(SITE_NEED_ROLES[SITE_MANAGE])))
+    managed = managed.correlate_except(RoleGrant)  # two levels down: the user is the outer statement's
+    return (select(func.count()).select_from(DailyAlert.__table__)
+            .where(DailyAlert.state != "resolved", DailyAlert.site_id.in_(managed.scalar_subquery()))
+            .scalar_subquery())
+
+
 def open_alert_count(user, need: str = SITE_VIEW) -> int:
     """Alerts not yet resolved on the sites where ``user`` holds ``need`` (the navigation badge asks
     for the sites they coordinate; it counts on every page of a coordinator, so its statement is

@@ -241,6 +241,70 @@ def test_the_badge_counts_a_coordinators_open_alerts_and_hides_at_zero(client, d
     assert sum("daily_alerts" in s and "count(" in s.lower() for s in counted.statements) == 1
 
 
+def _badge(html: str) -> str | None:
+    found = re.search(r'data-testid="nav-alerts"[^>]*>.*?<span aria-hidden="true">(\d+)</span>', html, re.S)
+    return found.group(1) if found else None
+
+
+def _alert(db, site, child, day, state="open"):
+    db.session.add(DailyAlert(site_id=site.id, child_id=child.id, day=day, kind="not_arrived", state=state,
+                              detail="09:30", resolution_note="到了" if state == "resolved" else ""))
+    db.session.commit()
+
+
+def test_the_badge_counts_in_the_users_own_statement_the_sites_they_coordinate_only(app, db, make, login, day_world,
+                                                                                    world, count_queries):
+    from app.auth.models import RoleGrant
+    from app.daily.queries import open_alert_count
+    from app.core.permissions import SITE_MANAGE
+
+    w = day_world
+    third = make.site("第三站")
+    db.session.add(RoleGrant(user_id=w.coordinator.id, role="coordinator", site_id=third.id))  # two sites
+    db.session.add(RoleGrant(user_id=w.coordinator.id, role="auditor", site_id=world.other_site.id))  # sees, not runs
+    db.session.commit()
+    _alert(db, w.site, w.children[0], w.day)
+    _alert(db, w.site, w.children[1], w.day, state="acknowledged")       # still open
+    _alert(db, w.site, w.children[2], w.day, state="resolved")            # not counted
+    _alert(db, third, make.child(third, "赵六"), w.day)
+    _alert(db, world.other_site, make.child(world.other_site, "钱七"), w.day)  # an auditor there: not counted
+    client = app.test_client()
+    login(client, w.coordinator)
+    assert _badge(client.get("/home").get_data(as_text=True)) == "3"
+    with count_queries() as counted:
+        html = client.get("/auth/password").get_data(as_text=True)   # a page with the navigation only
+    assert _badge(html) == "3" == str(open_alert_count(w.coordinator, SITE_MANAGE))
+    [user_statement] = [s for s in counted.statements if "daily_alerts" in s]
+    assert "FROM users" in user_statement   # no statement of its own
+    # an htmx fragment shows no navigation: the user is loaded without the count
+    with count_queries() as counted:
+        client.get("/auth/password", headers={"HX-Request": "true"})
+    assert not any("daily_alerts" in s and "count(" in s.lower() for s in counted.statements)
+
+
+def test_the_badge_is_right_for_a_session_that_began_before_a_change_of_role(app, db, make, login, day_world, world):
+    from app.auth.models import RoleGrant
+
+    w = day_world
+    _alert(db, w.site, w.children[0], w.day)
+    # a volunteer made coordinator while signed in: their session does not say so, the badge still shows
+    volunteer = world.users["volunteer"]
+    promoted = app.test_client()
+    login(promoted, volunteer)
+    assert _badge(promoted.get("/home").get_data(as_text=True)) is None
+    db.session.add(RoleGrant(user_id=volunteer.id, role="coordinator", site_id=w.site.id))
+    db.session.commit()
+    assert _badge(promoted.get(f"/sites/{w.site.id}/alerts").get_data(as_text=True)) == "1"
+    # a coordinator whose grant was taken away while signed in: no badge, whatever the session says
+    coordinator = app.test_client()
+    login(coordinator, w.coordinator)
+    assert _badge(coordinator.get(f"/sites/{w.site.id}/alerts").get_data(as_text=True)) == "1"
+    db.session.query(RoleGrant).filter_by(user_id=w.coordinator.id, role="coordinator").delete()
+    db.session.add(RoleGrant(user_id=w.coordinator.id, role="auditor", site_id=w.site.id))
+    db.session.commit()
+    assert _badge(coordinator.get(f"/sites/{w.site.id}/alerts").get_data(as_text=True)) is None
+
+
 def test_no_badge_and_no_query_for_a_volunteer_or_an_auditor(app, db, login, day_world, world, count_queries):
     w = day_world
     db.session.add(DailyAlert(site_id=w.site.id, child_id=w.children[0].id, day=w.day, kind="not_arrived",
