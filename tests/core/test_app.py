@@ -127,10 +127,10 @@ def test_signed_in_page_loads_the_user_and_roles_in_one_query(app, client, login
     client.get("/test/empty")
     with count_queries() as queries:
         html = client.get("/test/empty").get_data(as_text=True)
-    # the user with their roles, then the open alerts beside a coordinator's 首页 (the badge)
-    assert queries.count == 2, queries.statements
+    # the user with their roles and the open alerts beside a coordinator's 首页 (the badge), in one
+    assert queries.count == 1, queries.statements
     assert "JOIN sites" not in queries.statements[0].replace("\n", " ")
-    assert "daily_alerts" in queries.statements[1]
+    assert "FROM users" in queries.statements[0] and "daily_alerts" in queries.statements[0]
     # the navigation is the coordinator's (from the roles loaded in that one query), in Chinese
     assert ">儿童</a>" in html and ">志愿者</a>" in html
     assert "/admin/users" not in html

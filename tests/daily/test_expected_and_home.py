@@ -218,7 +218,7 @@ def test_home_costs_a_fixed_number_of_queries(client, db, make, login, day_world
     with count_queries() as many:
         assert client.get("/home").status_code == 200
     assert many.count == few.count, (few.count, many.count)  # the dishes come with their ingredients: one query either way
-    assert few.count == 8, few.statements  # the day, and the current season for the hub's link
+    assert few.count == 7, few.statements  # the day, and the current season for the hub's link
 
 
 # --- the open alerts badge ------------------------------------------------------------------------
