@@ -203,7 +203,7 @@ def init_templates(app: Flask) -> None:
     from app.admin.labels import ROLE_LABELS
     from app.core import formats, permissions
     from app.core.chrome import kept_tabs, page_chrome
-    from app.core.forms import is_phone_field
+    from app.core.forms import field_html, is_phone_field
     from app.core.urls import url_maker
     from app.sites.labels import PARTY_KIND_LABELS
 
@@ -213,7 +213,8 @@ def init_templates(app: Flask) -> None:
                                  tab_url=permissions.tab_url,
                                  needs=permissions, role_labels=ROLE_LABELS,
                                  party_kind_labels=PARTY_KIND_LABELS, url_maker=url_maker,
-                                 page_chrome=page_chrome, kept_tabs=kept_tabs, is_phone_field=is_phone_field)
+                                 page_chrome=page_chrome, kept_tabs=kept_tabs, is_phone_field=is_phone_field,
+                                 field_html=field_html)
     # Flask-Babel's format_date/format_datetime, with the locale's patterns parsed once (app/core/formats.py)
     app.jinja_env.filters["date"] = formats.format_date
     app.jinja_env.filters["datetime"] = formats.format_datetime

@@ -172,3 +172,26 @@ def test_phone_and_id_number_fields_bring_the_right_keypad(app, client, login, m
     page = Page(app.test_client().get("/auth/login").get_data(as_text=True))
     assert page.by_name("login")["autocomplete"] == "username"
     assert page.by_name("password")["autocomplete"] == "current-password"
+
+
+def test_a_fields_help_and_errors_are_escaped_and_tied_to_it(app):
+    """A field's own words (help, errors, label) are text, never markup, wherever they come from."""
+    from wtforms import StringField
+
+    from app.core.forms import BaseForm, field_html, required
+
+    class Form(BaseForm):
+        name = StringField('名字 <i>', validators=[required()], description="<script>alert(1)</script>")
+
+    with app.test_request_context("/", method="POST", data={}):
+        form = Form()
+        assert not form.validate()
+        form.name.errors.append('<b>"坏"</b>')
+        html = str(field_html(form.name, prefix="g-"))
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;&#34;坏&#34;&lt;/b&gt;" in html
+    page = Page(html)
+    [field] = [attrs for tag, attrs in page.elements if tag == "input"]
+    assert field["id"] == "g-name" and field["aria-invalid"] == "true" and "required" in field
+    assert field["aria-describedby"] == "g-name-error g-name-help"
+    assert page.text["g-name-help"] == "<script>alert(1)</script>"
