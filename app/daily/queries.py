@@ -21,6 +21,7 @@ from app.children.models import Child, Enrolment
 from app.children.queries import Alert, alert_of, alerts_for
 from app.core.db import prepared, run
 from app.core.permissions import SITE_VIEW, visible_site_ids
+from app.daily.labels import TimeTexts
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
 from app.extensions import db
@@ -215,24 +216,25 @@ def day_rows(site: Site, day: date) -> list[Row]:
 
 
 # The today page's rows: one flat named tuple per child with what its row shows (``daily/_day_row.html``
-# unpacks it in its loop): the child's id and name, its state, its safety alert, its day record's fields
-# (None without a record) and the pickup choices (a list for a child waiting to go home, else empty).
-DayRow = namedtuple("DayRow", "id name state alert arrived_at departed_at excuse departure_kind picked_up_by "
+# unpacks it in its loop): the child's id and name, its state, its safety alert, its arrival and departure
+# as HH:MM ("" for none), its day record's other fields (None without a record) and the pickup choices (a
+# list for a child waiting to go home, else empty).
+DayRow = namedtuple("DayRow", "id name state alert arrived departed excuse departure_kind picked_up_by "
                               "exception_reason choices")
 _NO_CHOICES = ()
 
 
-def _day_row(id, name, allergies, high_risk, conditions, arrived_at, departed_at, excuse, departure_kind,
+def _day_row(texts, id, name, allergies, high_risk, conditions, arrived_at, departed_at, excuse, departure_kind,
              picked_up_by, exception_reason) -> DayRow:
-    """A child's row from its columns: the page's rows and the one row answered after a tap are made
-    here, so they cannot differ."""
+    """A child's row from its columns (``texts``: a ``labels.TimeTexts``, the times as HH:MM): the
+    page's rows and the one row answered after a tap are made here, so they cannot differ."""
     if arrived_at is not None:
         state = "arrived" if departed_at is None else "departed"
     else:
         state = "excused" if excuse else "expected"
     # alert_of's rule (no alert without allergies or the high-risk flag)
     alert = Alert(allergies.strip(), high_risk, conditions.strip()) if allergies.strip() or high_risk else None
-    return DayRow(id, name, state, alert, arrived_at, departed_at, excuse, departure_kind, picked_up_by,
+    return DayRow(id, name, state, alert, texts[arrived_at], texts[departed_at], excuse, departure_kind, picked_up_by,
                   exception_reason, [] if state == "arrived" else _NO_CHOICES)
 
 
@@ -260,9 +262,10 @@ def page_rows(site: Site, day: date) -> tuple[list[DayRow], list[AllergicChild],
     and the ids of those who may go home alone (``with_choices``). No pickup choices yet:
     ``with_choices`` adds them."""
     rows, allergic, alone = [], [], set()
+    texts = TimeTexts()  # each distinct time worked out once
     for *columns, may_go_home_alone in run(_page_rows_statement(day.weekday() in WORKDAYS),
                                            {"site_id": site.id, "day": day}):
-        row = _day_row(*columns)
+        row = _day_row(texts, *columns)
         rows.append(row)
         if columns[2].strip():
             allergic.append(AllergicChild(row.id, row.name, columns[2]))
@@ -279,7 +282,7 @@ def row_of(child: Child, day: date) -> DayRow:
     r = record
     fields = ((r.arrived_at, r.departed_at, r.excuse, r.departure_kind, r.picked_up_by, r.exception_reason)
               if r is not None else (None,) * 6)
-    row = _day_row(child.id, child.name, child.allergies, child.high_risk, child.conditions, *fields)
+    row = _day_row(TimeTexts(), child.id, child.name, child.allergies, child.high_risk, child.conditions, *fields)
     return row._replace(choices=pickup_choices(child))
 
 
