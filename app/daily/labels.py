@@ -59,11 +59,25 @@ class TimeTexts(dict):
         return text
 
 
+class DrawnOnce(dict):
+    """What ``draw(value)`` draws (a macro's markup) for each distinct value, drawn on its first lookup
+    (``drawn[value]``) and then read back: a table shows the same few alerts on many rows. ``value`` must
+    be hashable and hold everything the drawing shows. One per render, not kept between requests."""
+
+    def __init__(self, draw) -> None:
+        super().__init__()
+        self.draw = draw
+
+    def __missing__(self, value):
+        html = self[value] = self.draw(value)
+        return html
+
+
 def template_labels() -> dict:
     """The labels the day's templates read (the daily blueprint's pages and a coordinator's /home)."""
     return dict(alert_kind_labels=ALERT_KIND_LABELS, alert_state_labels=ALERT_STATE_LABELS,
                 incident_kind_labels=INCIDENT_KIND_LABELS, departure_kind_labels=DEPARTURE_KIND_LABELS,
-                change_kind_labels=CHANGE_KIND_LABELS)
+                change_kind_labels=CHANGE_KIND_LABELS, drawn_once=DrawnOnce)
 
 
 from app.core.audit import register_events  # noqa: E402
