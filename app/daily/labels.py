@@ -1,6 +1,8 @@
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.core.timeutil import to_local
+from app.core.urls import slot_url
 
 ALERT_KIND_LABELS = {
     "not_arrived": _l("Not arrived"),
@@ -73,11 +75,30 @@ class DrawnOnce(dict):
         return html
 
 
+# Where a row's id goes in a piece drawn once (the day table's tap forms): private-use characters, which
+# no label, translation, URL or token contains (and the pieces hold no one's data).
+ID_SLOT = "\ue000id\ue000"
+
+
+def per_id(html):
+    """``html``, drawn once with ``ID_SLOT`` wherever a row's id goes (its URLs by
+    ``app.core.urls.slot_url``, its elements' ids), as a function of the id: ``per_id(html)(7)`` is the
+    piece for row 7. Only an integer is put in (``int(id)``: digits, nothing to escape)."""
+    pieces = str(html).split(ID_SLOT)
+
+    def of(id) -> Markup:
+        return Markup(str(int(id)).join(pieces))
+
+    return of
+
+
 def template_labels() -> dict:
     """The labels the day's templates read (the daily blueprint's pages and a coordinator's /home)."""
     return dict(alert_kind_labels=ALERT_KIND_LABELS, alert_state_labels=ALERT_STATE_LABELS,
                 incident_kind_labels=INCIDENT_KIND_LABELS, departure_kind_labels=DEPARTURE_KIND_LABELS,
-                change_kind_labels=CHANGE_KIND_LABELS, drawn_once=DrawnOnce)
+                change_kind_labels=CHANGE_KIND_LABELS,
+                # the day table's helpers: each distinct alert or message drawn once, the tap forms per id
+                drawn_once=DrawnOnce, per_id=per_id, id_slot=ID_SLOT, slot_url=slot_url)
 
 
 from app.core.audit import register_events  # noqa: E402

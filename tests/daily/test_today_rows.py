@@ -57,3 +57,63 @@ def _row(html: str, child_id: int) -> str:
     found = re.search(rf'<tr id="day-row-{child_id}".*?</tr>', html, re.S)
     assert found, child_id
     return found.group(0)
+
+
+def test_per_id_puts_each_rows_own_integer_id_in_every_place_of_the_piece():
+    piece = labels.per_id(f'<form action="/sites/1/today/{labels.ID_SLOT}/arrive"><select id="who-{labels.ID_SLOT}">')
+    assert piece(7) == '<form action="/sites/1/today/7/arrive"><select id="who-7">'
+    assert piece(12) == '<form action="/sites/1/today/12/arrive"><select id="who-12">'
+    assert labels.ID_SLOT not in piece(7)
+    for not_an_id in ("7<b>", '7" onclick="x', None):
+        try:
+            piece(not_an_id)
+        except (TypeError, ValueError):
+            continue
+        raise AssertionError(f"per_id took {not_an_id!r}")
+
+
+def test_slot_url_is_the_url_with_the_slot_for_the_id(app):
+    from flask import url_for
+
+    from app.core.urls import slot_url
+
+    with app.test_request_context():
+        built = slot_url("daily.arrive", "child_id", labels.ID_SLOT, site_id=2147483647)  # the first stand-in taken
+        assert built.replace(labels.ID_SLOT, "5") == url_for("daily.arrive", site_id=2147483647, child_id=5)
+
+
+def _masked(html: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value="X"', html)
+
+
+def test_tap_forms_carry_each_rows_own_id_and_a_row_after_a_tap_is_the_row_of_the_page(client, db, login, day_world):
+    w = day_world
+    first, second, third = w.children
+    login(client, w.coordinator)
+    client.post(f"/sites/{w.site.id}/today/{first.id}/arrive", data={"day": w.day.isoformat()})
+    html = client.get(f"/sites/{w.site.id}/today").get_data(as_text=True)
+    assert labels.ID_SLOT not in html
+    # the first waits to go home (departure form), the two others to arrive (arrival and excuse forms)
+    row = _row(html, first.id)
+    assert f'action="/sites/{w.site.id}/today/{first.id}/depart"' in row
+    assert f'for="who-{first.id}"' in row and f'<select id="who-{first.id}"' in row
+    assert f'action="/sites/{w.site.id}/today/{first.id}/exception"' in row
+    for child in (second, third):
+        row = _row(html, child.id)
+        assert f'action="/sites/{w.site.id}/today/{child.id}/arrive"' in row
+        assert f'hx-post="/sites/{w.site.id}/today/{child.id}/excuse"' in row
+        other = first.id if child is second else second.id
+        assert f"/today/{other}/" not in row
+    # a tap answers the row alone: the same row as the page draws (the arrival, then the excuse)
+    for child, tap, data in ((second, "arrive", {}), (third, "excuse", {"reason": "看病 <去医院>"})):
+        answer = client.post(f"/sites/{w.site.id}/today/{child.id}/{tap}", data={"day": w.day.isoformat(), **data},
+                             headers={"HX-Request": "true"}).get_data(as_text=True)
+        page = client.get(f"/sites/{w.site.id}/today").get_data(as_text=True)
+        assert _masked(_row(answer, child.id)) == _masked(_row(page, child.id))
+    assert "看病 &lt;去医院&gt;" in _row(page, third.id)
+    # and the departure form of a waiting child, with its own pickup choices
+    answer = client.post(f"/sites/{w.site.id}/today/{third.id}/arrive", data={"day": w.day.isoformat()},
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    page = client.get(f"/sites/{w.site.id}/today").get_data(as_text=True)
+    assert _masked(_row(answer, third.id)) == _masked(_row(page, third.id))
+    assert w.pickups[third.id].name in _row(page, third.id) and w.pickups[second.id].name not in _row(page, third.id)
