@@ -56,7 +56,7 @@ AlertTimes = namedtuple("AlertTimes", "arrive_by pickup_by")
 
 def alert_times(site_id: int) -> AlertTimes:
     """The site's alert times as plain values (what the today page shows; ``settings_of`` for the rest)."""
-    found = db.session.execute(prepared("daily.alert_times", lambda: select(
+    found = run(prepared("daily.alert_times", lambda: select(
         DailySettings.arrive_by, DailySettings.pickup_by).where(DailySettings.site_id == SITE_ID)),
         {"site_id": site_id}).first()
     if found is not None:
@@ -264,7 +264,7 @@ def page_rows(site: Site, day: date) -> tuple[list[DayRow], list[AllergicChild],
     rows, allergic, alone = [], [], set()
     texts = TimeTexts()  # each distinct time worked out once
     for *columns, may_go_home_alone in run(_page_rows_statement(day.weekday() in WORKDAYS),
-                                           {"site_id": site.id, "day": day}):
+                                           {"site_id": site.id, "day": day}).all():  # one fetchall
         row = _day_row(texts, *columns)
         rows.append(row)
         if columns[2].strip():
@@ -307,7 +307,8 @@ def with_choices(rows: list[DayRow], alone: set[int]) -> None:
     waiting = {row.id: row.choices for row in rows if row.state == "arrived"}
     if not waiting:
         return
-    for kind, child_id, person_id, name, relation, phone in run(_choices_statement(), {"child_ids": list(waiting)}):
+    people = run(_choices_statement(), {"child_ids": list(waiting)}).all()
+    for kind, child_id, person_id, name, relation, phone in people:
         waiting[child_id].append(Choice(f"g{person_id}", "guardian", name, relation, phone, person_id) if kind == 0
                                  else Choice(f"p{person_id}", "pickup", name, relation, phone, person_id))
     for child_id, choices in waiting.items():
@@ -374,7 +375,7 @@ def _unresolved_statement(limit: int):
 def unresolved_alerts(site_id: int, limit: int = 200) -> list[OpenAlert]:
     """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
     return [OpenAlert(*row[:9], AlertChild(row[2], row[9]), AlertOwner(row[7], row[10]) if row[7] is not None else None)
-            for row in db.session.execute(_unresolved_statement(limit), {"site_id": site_id})]
+            for row in run(_unresolved_statement(limit), {"site_id": site_id}).all()]
 
 
 def resolved_alerts(site_id: int, limit: int = 50) -> list[DailyAlert]:

@@ -3,7 +3,7 @@ forms): each helper gives every row its own value, and a row answered after a ta
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.daily import labels
 
@@ -31,9 +31,8 @@ def test_rows_with_different_alerts_and_times_each_show_their_own(client, db, ma
     """Two children with different allergies (and one high-risk) and different arrival times: each row
     shows its own alert and time, though each distinct alert and time is drawn once per page."""
     from app.children.models import Child
-    from app.daily.models import DayRecord
     from app.core.timeutil import utcnow
-    from datetime import timedelta
+    from app.daily.models import DayRecord
 
     w = day_world
     first, second, third = w.children
@@ -41,7 +40,8 @@ def test_rows_with_different_alerts_and_times_each_show_their_own(client, db, ma
     db.session.get(Child, third.id).high_risk = True
     now = utcnow()
     for child, minutes in ((first, 0), (second, 7)):
-        db.session.add(DayRecord(site_id=w.site.id, child_id=child.id, day=w.day, arrived_at=now - timedelta(minutes=minutes)))
+        db.session.add(DayRecord(site_id=w.site.id, child_id=child.id, day=w.day,
+                                 arrived_at=now - timedelta(minutes=minutes)))
     db.session.commit()
     login(client, w.coordinator)
     html = client.get(f"/sites/{w.site.id}/today").get_data(as_text=True)
