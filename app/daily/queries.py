@@ -13,12 +13,13 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import Date, bindparam, case, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
-from app.children.queries import Alert, alert_of, alerts_for
+from app.children.queries import Alert, alerts_for
 from app.core.db import prepared, run
 from app.core.permissions import SITE_VIEW, visible_site_ids
 from app.daily.labels import TimeTexts
@@ -154,8 +155,7 @@ def is_expected(child: Child, day: date) -> bool:
 
 
 # --- pickup choices -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):  # a tuple: the day table's options unpack it in their loop
     value: str        # "g12" (guardian), "p5" (pickup person), "alone"
     kind: str         # guardian, pickup, alone
     name: str
