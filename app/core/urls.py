@@ -30,3 +30,16 @@ def url_maker(endpoint: str, param: str, **values):
         return lambda value: url_for(endpoint, **values, **{param: value})
     head, tail = built.split(marker)
     return lambda value: f"{head}{int(value)}{tail}"
+
+
+def slot_url(endpoint: str, param: str, slot: str, **values) -> str:
+    """``url_for(endpoint, **values)`` with ``slot`` (a text no URL contains) where ``param``'s integer
+    goes: for a piece of a page drawn once, each row then putting its own id in its place
+    (``app.daily.labels.per_id``). Built with a stand-in id that occurs once in the URL."""
+    from flask import url_for
+
+    for stand_in in range(_SENTINEL, _SENTINEL - 10, -1):
+        built = url_for(endpoint, **values, **{param: stand_in})
+        if built.count(str(stand_in)) == 1:
+            return built.replace(str(stand_in), slot)
+    raise ValueError(f"no stand-in id fits {endpoint}")

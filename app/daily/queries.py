@@ -13,14 +13,16 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import Date, bindparam, case, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
-from app.children.queries import Alert, alert_of, alerts_for
+from app.children.queries import Alert, alerts_for
 from app.core.db import prepared, run
 from app.core.permissions import SITE_VIEW, visible_site_ids
+from app.daily.labels import TimeTexts
 from app.daily.models import (DailyAlert, DailySettings, DayRecord, DayRecordChange, HomeworkPlan,
                               HomeworkProgress, Incident, IncidentAddendum, IncidentChild, IncidentReport)
 from app.extensions import db
@@ -55,7 +57,7 @@ AlertTimes = namedtuple("AlertTimes", "arrive_by pickup_by")
 
 def alert_times(site_id: int) -> AlertTimes:
     """The site's alert times as plain values (what the today page shows; ``settings_of`` for the rest)."""
-    found = db.session.execute(prepared("daily.alert_times", lambda: select(
+    found = run(prepared("daily.alert_times", lambda: select(
         DailySettings.arrive_by, DailySettings.pickup_by).where(DailySettings.site_id == SITE_ID)),
         {"site_id": site_id}).first()
     if found is not None:
@@ -153,8 +155,7 @@ def is_expected(child: Child, day: date) -> bool:
 
 
 # --- pickup choices -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):  # a tuple: the day table's options unpack it in their loop
     value: str        # "g12" (guardian), "p5" (pickup person), "alone"
     kind: str         # guardian, pickup, alone
     name: str
@@ -206,14 +207,6 @@ def records_of(site_id: int, day: date, child_ids) -> dict[int, DayRecord]:
         select(DayRecord).where(DayRecord.day == day, DayRecord.child_id.in_(ids)))}
 
 
-def row_of(child: Child, day: date) -> Row:
-    """One child's row (after a tap): the child with its people, the record, the alert."""
-    child = child_with_people(child.id)
-    record = db.session.scalar(select(DayRecord).where(DayRecord.child_id == child.id, DayRecord.day == day)
-                               .execution_options(populate_existing=True))
-    return Row(child, record, alerts_for([child.id]).get(child.id), pickup_choices(child))
-
-
 def day_rows(site: Site, day: date) -> list[Row]:
     children = expected_children(site, day)
     ids = [c.id for c in children]
@@ -222,14 +215,34 @@ def day_rows(site: Site, day: date) -> list[Row]:
     return [Row(c, records.get(c.id), alerts.get(c.id), pickup_choices(c)) for c in children]
 
 
-# The today page's columns: the child's (what the row, the alert and the allergy check read) and its day
-# record's (what the row shows); one outer join, read-only rows, no ORM instances.
-_PAGE_COLUMNS = (Child.id, Child.name, Child.allergies, Child.high_risk, Child.conditions, Child.may_go_home_alone,
-                 DayRecord.id.label("record_id"), DayRecord.arrived_at, DayRecord.departed_at,
-                 DayRecord.departure_kind, DayRecord.picked_up_by, DayRecord.exception_reason, DayRecord.excuse)
-# Read into named tuples: the row, the counts and the alert read a field many times per child, and a
-# tuple's field costs an index where a result row's attribute costs a key lookup.
-PageRow = namedtuple("PageRow", [column.key for column in _PAGE_COLUMNS])
+# The today page's rows: one flat named tuple per child with what its row shows (``daily/_day_row.html``
+# unpacks it in its loop): the child's id and name, its state, its safety alert, its arrival and departure
+# as HH:MM ("" for none), its day record's other fields (None without a record) and the pickup choices (a
+# list for a child waiting to go home, else empty).
+DayRow = namedtuple("DayRow", "id name state alert arrived departed excuse departure_kind picked_up_by "
+                              "exception_reason choices")
+_NO_CHOICES = ()
+
+
+def _day_row(texts, id, name, allergies, high_risk, conditions, arrived_at, departed_at, excuse, departure_kind,
+             picked_up_by, exception_reason) -> DayRow:
+    """A child's row from its columns (``texts``: a ``labels.TimeTexts``, the times as HH:MM): the
+    page's rows and the one row answered after a tap are made here, so they cannot differ."""
+    if arrived_at is not None:
+        state = "arrived" if departed_at is None else "departed"
+    else:
+        state = "excused" if excuse else "expected"
+    # alert_of's rule (no alert without allergies or the high-risk flag)
+    alert = Alert(allergies.strip(), high_risk, conditions.strip()) if allergies.strip() or high_risk else None
+    return DayRow(id, name, state, alert, texts[arrived_at], texts[departed_at], excuse, departure_kind, picked_up_by,
+                  exception_reason, [] if state == "arrived" else _NO_CHOICES)
+
+
+# The columns a row is made of: the child's (the row, the alert and the allergy check) and its day
+# record's (one outer join; None without a record).
+_PAGE_COLUMNS = (Child.id, Child.name, Child.allergies, Child.high_risk, Child.conditions,
+                 DayRecord.arrived_at, DayRecord.departed_at, DayRecord.excuse, DayRecord.departure_kind,
+                 DayRecord.picked_up_by, DayRecord.exception_reason, Child.may_go_home_alone)
 
 
 @cache
@@ -240,13 +253,37 @@ def _page_rows_statement(workday: bool):
             .order_by(Child.name_pinyin, Child.id))
 
 
-def page_rows(site: Site, day: date) -> list[Row]:
+AllergicChild = namedtuple("AllergicChild", "id name allergies")  # what the allergy check reads
+
+
+def page_rows(site: Site, day: date) -> tuple[list[DayRow], list[AllergicChild], set[int]]:
     """The today page's rows (the same children, order, records and alerts as ``day_rows``) in one
-    query: each row's ``child`` and ``record`` are one read-only ``PageRow`` (``record`` is None when
-    the child has no record that day). No pickup choices: ``with_choices`` adds them."""
-    found = db.session.execute(_page_rows_statement(day.weekday() in WORKDAYS), {"site_id": site.id, "day": day})
-    return [Row(r, r if r.record_id is not None else None, alert_of(r) if r.allergies or r.high_risk else None)
-            for r in map(PageRow._make, found)]  # (no alert without allergies or the high-risk flag)
+    Core statement, no ORM instances; with the children with an allergy (only they can meet the menu)
+    and the ids of those who may go home alone (``with_choices``). No pickup choices yet:
+    ``with_choices`` adds them."""
+    rows, allergic, alone = [], [], set()
+    texts = TimeTexts()  # each distinct time worked out once
+    for *columns, may_go_home_alone in run(_page_rows_statement(day.weekday() in WORKDAYS),
+                                           {"site_id": site.id, "day": day}).all():  # one fetchall
+        row = _day_row(texts, *columns)
+        rows.append(row)
+        if columns[2].strip():
+            allergic.append(AllergicChild(row.id, row.name, columns[2]))
+        if may_go_home_alone:
+            alone.add(row.id)
+    return rows, allergic, alone
+
+
+def row_of(child: Child, day: date) -> DayRow:
+    """One child's row (after a tap), as the page shows it: the child with its people, the record."""
+    child = child_with_people(child.id)
+    record = db.session.scalar(select(DayRecord).where(DayRecord.child_id == child.id, DayRecord.day == day)
+                               .execution_options(populate_existing=True))
+    r = record
+    fields = ((r.arrived_at, r.departed_at, r.excuse, r.departure_kind, r.picked_up_by, r.exception_reason)
+              if r is not None else (None,) * 6)
+    row = _day_row(TimeTexts(), child.id, child.name, child.allergies, child.high_risk, child.conditions, *fields)
+    return row._replace(choices=pickup_choices(child))
 
 
 @cache
@@ -263,20 +300,20 @@ def _choices_statement():
     return select(people).order_by(people.c.kind, people.c.id)
 
 
-def with_choices(rows: list[Row]) -> None:
+def with_choices(rows: list[DayRow], alone: set[int]) -> None:
     """Fill in the pickup choices (``pickup_choices``) of the rows that offer them: the children
-    arrived and not gone home. One query, none when no row needs them."""
-    waiting = {row.child.id: row for row in rows
-               if row.record is not None and row.record.arrived_at is not None and row.record.departed_at is None}
+    arrived and not gone home (``alone``: the ids of those who may go home alone). One query, none
+    when no row needs them."""
+    waiting = {row.id: row.choices for row in rows if row.state == "arrived"}
     if not waiting:
         return
-    for kind, child_id, person_id, name, relation, phone in db.session.execute(
-            _choices_statement(), {"child_ids": list(waiting)}):
-        waiting[child_id].choices.append(Choice(f"g{person_id}", "guardian", name, relation, phone, person_id) if kind == 0
-                                         else Choice(f"p{person_id}", "pickup", name, relation, phone, person_id))
-    for row in waiting.values():
-        if row.child.may_go_home_alone:
-            row.choices.append(Choice("alone", "alone", ""))
+    people = run(_choices_statement(), {"child_ids": list(waiting)}).all()
+    for kind, child_id, person_id, name, relation, phone in people:
+        waiting[child_id].append(Choice(f"g{person_id}", "guardian", name, relation, phone, person_id) if kind == 0
+                                 else Choice(f"p{person_id}", "pickup", name, relation, phone, person_id))
+    for child_id, choices in waiting.items():
+        if child_id in alone:
+            choices.append(Choice("alone", "alone", ""))
 
 
 def counts_of(rows: list[Row]) -> dict[str, int]:
@@ -304,11 +341,10 @@ def today(site: Site, day: date) -> dict:
     from app.core.timeutil import local_today
     from app.health.queries import allergy_conflicts
 
-    rows = page_rows(site, day)
-    allergic = [row.child for row in rows if (row.child.allergies or "").strip()]  # only they can meet the menu
+    rows, allergic, alone = page_rows(site, day)
     is_today = day == local_today()
     if is_today:  # the departure forms (taps work for today only)
-        with_choices(rows)
+        with_choices(rows, alone)
     return dict(site=site, day=day, rows=rows, counts=counts_of(rows),
                 seasons=None if rows else season_ids_covering(site.id, day),  # only asked when no child is expected
                 is_today=is_today, alerts=unresolved_alerts(site.id), settings=alert_times(site.id),
@@ -339,7 +375,7 @@ def _unresolved_statement(limit: int):
 def unresolved_alerts(site_id: int, limit: int = 200) -> list[OpenAlert]:
     """The site's alerts not yet resolved, whatever their day: nothing disappears without resolution."""
     return [OpenAlert(*row[:9], AlertChild(row[2], row[9]), AlertOwner(row[7], row[10]) if row[7] is not None else None)
-            for row in db.session.execute(_unresolved_statement(limit), {"site_id": site_id})]
+            for row in run(_unresolved_statement(limit), {"site_id": site_id}).all()]
 
 
 def resolved_alerts(site_id: int, limit: int = 50) -> list[DailyAlert]:

@@ -26,7 +26,7 @@ from app.core.views import save
 from app.daily import bp, queries, services
 from app.daily.forms import (AddendumForm, ArrivalForm, DepartureForm, ExceptionForm, ExcuseForm, IncidentForm,
                              PlanForm, ProgressForm, ReportForm, ResolveForm, SettingsForm, paper_sheet_form)
-from app.daily.labels import DEPARTURE_KIND_LABELS, template_labels
+from app.daily.labels import DEPARTURE_KIND_LABELS, template_labels, time_text
 from app.daily.models import DailyAlert, HomeworkPlan, Incident
 from app.sites.models import Season, Site
 from app.sites.queries import current_season
@@ -56,14 +56,7 @@ def _open_alerts_badge():
     return {}
 
 
-@bp.app_template_filter("hm")
-def hour_minute(value) -> str:
-    """A stored (naive UTC) time as HH:MM in Asia/Shanghai (``%`` rather than ``strftime``, a few times
-    cheaper: the day table shows one or two per child)."""
-    if not value:
-        return ""
-    local = to_local(value)
-    return "%02d:%02d" % (local.hour, local.minute)
+bp.add_app_template_filter(time_text, "hm")  # a stored time as HH:MM in Asia/Shanghai
 
 
 def _day() -> date:
@@ -115,7 +108,7 @@ def arrive(site: Site, child: Child):
     form = ArrivalForm()
     return _mark(site, child, form,
                  lambda values: services.mark_arrival(site, child, values["day"], by=current_user),
-                 lambda record: _("%(name)s arrived at %(time)s.", name=child.name, time=hour_minute(record.arrived_at)))
+                 lambda record: _("%(name)s arrived at %(time)s.", name=child.name, time=time_text(record.arrived_at)))
 
 
 @bp.route("/sites/<int:site_id>/today/<int:child_id>/depart", methods=["POST"])
@@ -125,7 +118,7 @@ def depart(site: Site, child: Child):
     return _mark(site, child, form,
                  lambda values: services.mark_departure(site, child, values["day"], values, by=current_user),
                  lambda record: _("%(name)s went home at %(time)s (%(who)s).", name=child.name,
-                                  time=hour_minute(record.departed_at),
+                                  time=time_text(record.departed_at),
                                   who=record.picked_up_by or DEPARTURE_KIND_LABELS[record.departure_kind]))
 
 
