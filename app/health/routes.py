@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core import audit
 from app.core.args import arg_date
@@ -14,6 +15,7 @@ from app.core.htmx import redirect_after_post, render
 from app.core.permissions import (GUARDIAN_SELF, MEALS_VIEW, OWN_CHILD, SESSION_ALLERGIES, SITE_MANAGE, SITE_VIEW,
                                   can_visit, register_loader, requires, url_if_allowed)
 from app.core.timeutil import local_now, local_today
+from app.core.urls import url_maker
 from app.core.views import save
 from app.extensions import db
 from app.health import bp, labels, queries, services
@@ -165,8 +167,15 @@ def _week_page(season, form=None, *, status=200):
     data = queries.week(season, monday)
     _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
     form = form or MenuDishForm(formdata=None, recipes=recipes_list, day=data["days"][0] if data["days"] else None)
+    can_manage = can_visit("health.menu_add", season_id=season)
+    if can_manage:  # each dish's remove button: its URLs and label (the label's text with the name put in)
+        remove = (url_maker("health.menu_remove", "menu_dish_id"),
+                  url_maker("health.menu_remove", "menu_dish_id", week=monday.isoformat()),
+                  Markup(_("Remove %(dish)s", dish="%(dish)s")))
+    else:
+        remove = ()
     return render("health/week.html", "health/_week.html", status=status, site=season.site, form=form,
-                  recipes=recipes_list, can_manage=can_visit("health.menu_add", season_id=season), **data)
+                  recipes=recipes_list, can_manage=can_manage, **queries.week_lines(data, *remove), **data)
 
 
 @bp.route("/sites/<int:site_id>/menus")
