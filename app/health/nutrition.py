@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache, partial
+from operator import attrgetter
 
 from flask_babel import gettext as _
 from flask_babel import gettext as _flask_gettext
@@ -25,23 +27,27 @@ LEVELS = ("pass", "warning", "fail")
 CORE = ("energy_kcal", "protein_g", "fat_g", "carb_g")  # a missing one of these is noted
 
 
+_nutrients_of = attrgetter(*NUTRIENTS)  # a food's nutrients in the order of NUTRIENTS, in one call
+_CORE_FLAGS = tuple(name in CORE for name in NUTRIENTS)
+
+
 @dataclass
 class Totals:
-    nutrients: dict[str, float] = field(default_factory=lambda: {n: 0.0 for n in NUTRIENTS})
-    groups: dict[str, float] = field(default_factory=lambda: {g: 0.0 for g in FOOD_GROUPS})
+    nutrients: dict[str, float] = field(default_factory=partial(dict.fromkeys, NUTRIENTS, 0.0))
+    groups: dict[str, float] = field(default_factory=partial(dict.fromkeys, FOOD_GROUPS, 0.0))
     allergens: int = 0
     missing: set[str] = field(default_factory=set)        # names of foods with an unknown core value
     vegetables: set[int] = field(default_factory=set)     # ids of the vegetable foods
-    grains: dict[int, float] = field(default_factory=lambda: defaultdict(float))  # grain food id -> grams
+    grains: dict[int, float] = field(default_factory=partial(defaultdict, float))  # grain food id -> grams
 
     def add_food(self, food, grams: float) -> None:
-        for name in NUTRIENTS:
-            value = getattr(food, name)
+        nutrients = self.nutrients
+        for name, value, core in zip(NUTRIENTS, _nutrients_of(food), _CORE_FLAGS):
             if value is None:
-                if name in CORE:
+                if core:
                     self.missing.add(food.name_zh)
                 continue
-            self.nutrients[name] += value * grams / 100.0
+            nutrients[name] += value * grams / 100.0
         self.groups[food.food_group] += grams
         self.allergens |= food.allergens or 0
         if food.food_group == "vegetables":
@@ -107,14 +113,25 @@ class DayCheck:
 
     @property
     def level(self) -> str:
-        return worst(f.level for f in self.findings)
+        rank = 0
+        for finding in self.findings:
+            if _RANK[finding.level] > rank:
+                rank = _RANK[finding.level]
+        return LEVELS[rank]
 
     def failing(self) -> list[Finding]:
         return [f for f in self.findings if f.level != "pass"]
 
 
+_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
 def worst(levels) -> str:
-    return max(levels, key=LEVELS.index, default="pass")
+    rank = 0
+    for level in levels:
+        if _RANK[level] > rank:
+            rank = _RANK[level]
+    return LEVELS[rank]
 
 
 def _range_level(value: float, low: float, high: float, tolerance: float,
@@ -293,6 +310,7 @@ def allergens_in_text(text: str, std: Standards) -> int:
     return bits
 
 
+@lru_cache(maxsize=4096)  # the same few hundred foods come back on every menu
 def short_name(name_zh: str) -> str:
     """A food's name without its qualifiers: 鸡蛋（代表值） -> 鸡蛋, 小白菜 [青菜] -> 小白菜."""
     for mark in ("（", "(", "[", " ", "，", ","):
@@ -323,7 +341,10 @@ def allergic(children, std: Standards) -> list[tuple]:
     none_words = std.none_word_set
     found = []
     for child in children:
-        text = (child.allergies or "").strip().lower()
+        text = child.allergies
+        if not text:  # most profiles name none: no text to read
+            continue
+        text = text.strip().lower()
         if text and text not in none_words:
             found.append((child, text, allergens_in_text(text, std)))
     return found
@@ -349,6 +370,75 @@ def read_dishes(dishes, read: dict | None = None) -> list[tuple]:
             seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset(lowered for _n, lowered, _b in named))
         menu.append((meal, *seen))
     return menu
+
+
+_NOBODY: frozenset = frozenset()
+
+
+def match_days(children: list[tuple], days: dict) -> dict:
+    """``{day: match(children, menu)}`` for ``days`` (day -> ``read_dishes`` menu), each recipe met with
+    the children once for all the days: the children are indexed by allergen and by the food names
+    their profiles name, so a recipe is only compared with the children it can concern; a day's
+    conflicts then come in ``match``'s order (child by child, dish by dish)."""
+    from app.health.labels import ALLERGEN_LABELS
+
+    found: dict = {}
+    if not children:
+        return {day: [] for day in days}
+    by_bit: dict[int, set[int]] = {}       # allergen bit -> positions of the children whose profile names it
+    for pos, (_child, _text, bits) in enumerate(children):
+        while bits:
+            bit = bits & -bits
+            by_bit.setdefault(bit, set()).add(pos)
+            bits ^= bit
+    naming: dict[str, set[int]] = {}       # a food's lowered name -> positions of the profiles naming it
+    hits: dict[int, list] = {}             # id(recipe) -> [(position, reasons)], by position
+    labels: dict[str, str] = {}
+    made: dict[tuple, Conflict] = {}       # the same (child, dish, meal, reason) on two days: one object
+    for day, menu in days.items():
+        entries = []
+        for dish_pos, (meal, recipe, recipe_bits, named, lowered_names) in enumerate(menu):
+            recipe_hits = hits.get(id(recipe))
+            if recipe_hits is None:
+                candidates = set()
+                rest = recipe_bits
+                while rest:
+                    bit = rest & -rest
+                    candidates |= by_bit.get(bit, _NOBODY)
+                    rest ^= bit
+                for lowered in lowered_names:
+                    positions = naming.get(lowered)
+                    if positions is None:
+                        positions = naming[lowered] = {pos for pos, entry in enumerate(children) if lowered in entry[1]}
+                    candidates |= positions
+                recipe_hits = hits[id(recipe)] = []
+                for pos in sorted(candidates):
+                    _child, text, bits = children[pos]
+                    common = bits & recipe_bits
+                    reasons = []
+                    if common:
+                        for i, code in enumerate(ALLERGENS):
+                            if common & (1 << i):
+                                label = labels.get(code)
+                                if label is None:
+                                    label = labels[code] = str(ALLERGEN_LABELS[code])
+                                reasons.append(label)
+                    for name, lowered, food_bits in named:  # a food the profile names, unless its allergen matched
+                        if lowered in text and name not in reasons and not food_bits & bits:
+                            reasons.append(name)
+                    if reasons:
+                        recipe_hits.append((pos, reasons))
+            for pos, reasons in recipe_hits:
+                for k, reason in enumerate(reasons):
+                    key = (pos, id(recipe), meal, reason)
+                    conflict = made.get(key)
+                    if conflict is None:
+                        child = children[pos][0]
+                        conflict = made[key] = Conflict(child.id, child.name, recipe.id, recipe.name, meal, reason)
+                    entries.append((pos, dish_pos, k, conflict))
+        entries.sort()
+        found[day] = [entry[3] for entry in entries]
+    return found
 
 
 def match(children: list[tuple], menu: list[tuple]) -> list[Conflict]:

@@ -243,7 +243,7 @@ def _conflicts_by_day(children, dishes: list[MenuEntry], std: Standards) -> dict
         by_day[dish.day].append((dish.meal, dish.recipe))
     allergic = nutrition.allergic(children, std)  # the children and the dishes read once for all the days
     read: dict = {}
-    return {day: nutrition.match(allergic, nutrition.read_dishes(pairs, read)) for day, pairs in by_day.items()}
+    return nutrition.match_days(allergic, {day: nutrition.read_dishes(pairs, read) for day, pairs in by_day.items()})
 
 
 def allergy_conflicts(site: Site, day: date, children=None) -> list[nutrition.Conflict]:
