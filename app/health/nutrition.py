@@ -81,7 +81,10 @@ class Totals:
 
 def dish_totals(recipe, group: str | None, std: Standards) -> Totals:
     """One serving of ``recipe`` for a child of ``group`` (None: as written)."""
-    factor = std.scale(group, recipe.reference_group) if group else 1.0
+    return _serving(recipe, std.scale(group, recipe.reference_group) if group else 1.0)
+
+
+def _serving(recipe, factor: float) -> Totals:
     totals = Totals()
     for item in recipe.items:
         totals.add_food(item.food, item.grams * factor)
@@ -134,10 +137,17 @@ def worst(levels) -> str:
     return LEVELS[rank]
 
 
-def _range_level(value: float, low: float, high: float, tolerance: float,
-                 below: str = "fail", above: str = "fail") -> str:
-    # judged on the value as shown (a share to 0.1 %, grams and kcal to 0.1): 19.96 % reads 20 %, passes
-    value, low, high = round(value, 3 if high <= 1 else 1), round(low, 3 if high <= 1 else 1), round(high, 3 if high <= 1 else 1)
+def _bounds(low: float, high: float, tolerance: float, below: str = "fail", above: str = "fail") -> tuple:
+    """A range as ``_judge`` reads it: its bounds rounded as values are shown (a share to 0.1 %, grams and
+    kcal to 0.1), worked out once for every value judged against it."""
+    digits = 3 if high <= 1 else 1
+    return digits, round(low, digits), round(high, digits), tolerance, below, above
+
+
+def _judge(value: float, bounds: tuple) -> str:
+    # judged on the value as shown: 19.96 % reads 20 %, passes
+    digits, low, high, tolerance, below, above = bounds
+    value = round(value, digits)
     if value < low:
         if below == "none":
             return "pass"
@@ -147,6 +157,11 @@ def _range_level(value: float, low: float, high: float, tolerance: float,
             return "pass"
         return "warning" if value <= high * (1 + tolerance) else above
     return "pass"
+
+
+def _range_level(value: float, low: float, high: float, tolerance: float,
+                 below: str = "fail", above: str = "fail") -> str:
+    return _judge(value, _bounds(low, high, tolerance, below, above))
 
 
 def _n(value: float) -> str:
@@ -185,65 +200,111 @@ class _Texts:
         return text
 
 
+class _LunchRule:
+    """What ``check_lunch`` judges one age group's lunch against (for a sex mix), with the fixed parts
+    of its messages translated and formatted: worked out once for all the days of a week."""
+
+    def __init__(self, group: str, std: Standards, males: int = 1, females: int = 1, texts: _Texts | None = None):
+        from app.health.labels import FOOD_GROUP_LABELS, MEAL_GROUP_LABELS
+
+        _ = texts.gettext if texts else _flask_gettext
+        label_of = texts.label if texts else str
+        tol = std.tolerance
+        self.energy_ref = energy_ref = std.energy(group, males, females)
+        low, high = std.range("lunch_energy_share")
+        self.energy = _bounds(low * energy_ref, high * energy_ref, tol)
+        self.energy_text = _(
+            "Energy %(value)s kcal, %(share)s of the daily %(ref)s kcal (lunch should give %(low)s–%(high)s).")
+        self.energy_fixed = dict(ref=_n(energy_ref), low=_pct(low), high=_pct(high))
+
+        protein_ref = std.protein(group, males, females)
+        p_low, p_high = std.range("protein_of_reference")
+        lo_g, hi_g = low * p_low * protein_ref, high * p_high * protein_ref
+        self.protein = _bounds(lo_g, hi_g, tol)
+        self.protein_text = _("Protein %(value)s g (range for lunch %(low)s–%(high)s g).")
+        self.protein_fixed = dict(low=_n(lo_g), high=_n(hi_g))
+
+        self.shares = []  # (rule, nutrient, kcal per g, bounds, fixed texts)
+        share_text = _("%(what)s gives %(share)s of the energy (should be %(low)s–%(high)s).")
+        for rule, nutrient, kcal_per_g, label in (("fat", "fat_g", 9, _("Fat")),
+                                                  ("carb", "carb_g", 4, _("Carbohydrate"))):
+            s_low, s_high = std.range(f"{rule}_energy_share")
+            self.shares.append((rule, nutrient, kcal_per_g, _bounds(s_low, s_high, tol),
+                                dict(what=label, low=_pct(s_low), high=_pct(s_high))))
+        self.share_text = share_text
+
+        self.grams = []  # (food group, low, bounds, its label, low as shown, high as shown)
+        for food_group, spec in std.lunch_grams().items():
+            g_low, g_high = spec[group]
+            self.grams.append((food_group, g_low, _bounds(g_low, g_high, tol, spec["below"], spec["above"]),
+                               label_of(FOOD_GROUP_LABELS[food_group]), _n(g_low), _n(g_high)))
+        self.less_text = _("%(group)s %(grams)s g, less than %(low)s g.")
+        self.more_text = _("%(group)s %(grams)s g, more than %(high)s g.")
+        self.grams_pass = _("Amounts of each food group within the guideline.")
+
+        self.meal_groups = [(name, groups, label_of(MEAL_GROUP_LABELS[name]))
+                            for name, groups in std.meal_groups.items()]
+        self.need = std.min_meal_groups
+        self.meal_groups_text = _("%(n)d of the 4 food groups in the meal (at least %(need)d).")
+        self.missing_text = _("Missing: %(groups)s.")
+
+        self.need_kinds = int(std.data["min_vegetable_kinds"])
+        self.kinds_severity = std.data["vegetable_kinds_severity"]
+        self.kinds_text = _("%(n)d kinds of vegetables in the day (at least %(need)d).")
+
+
 def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *, males: int = 1,
-                females: int = 1, texts: _Texts | None = None) -> list[Finding]:
+                females: int = 1, texts: _Texts | None = None, rule: _LunchRule | None = None) -> list[Finding]:
     """Every per-day rule for one age group: ``lunch`` the lunch's totals for that group,
-    ``day_totals`` lunch and snacks (for the kinds of vegetables). ``texts``: the week's translations."""
-    from app.health.labels import FOOD_GROUP_LABELS, MEAL_GROUP_LABELS
-
-    _ = texts.gettext if texts else _flask_gettext
-    label_of = texts.label if texts else str
-    tol = std.tolerance
+    ``day_totals`` lunch and snacks (for the kinds of vegetables). ``texts``: the week's translations;
+    ``rule``: the group's ``_LunchRule`` when the caller checks several days."""
+    if rule is None:
+        rule = _LunchRule(group, std, males, females, texts)
     found: list[Finding] = []
-    energy_ref = std.energy(group, males, females)
-    low, high = std.range("lunch_energy_share")
     energy = lunch.energy
-    level = _range_level(energy, low * energy_ref, high * energy_ref, tol)
-    found.append(Finding("energy", level, _(
-        "Energy %(value)s kcal, %(share)s of the daily %(ref)s kcal (lunch should give %(low)s–%(high)s).",
-        value=_n(energy), share=_pct(energy / energy_ref), ref=_n(energy_ref), low=_pct(low), high=_pct(high))))
+    found.append(Finding("energy", _judge(energy, rule.energy), rule.energy_text % dict(
+        rule.energy_fixed, value=_n(energy), share=_pct(energy / rule.energy_ref))))
 
-    protein_ref = std.protein(group, males, females)
-    p_low, p_high = std.range("protein_of_reference")
     protein = lunch.nutrients["protein_g"]
-    lo_g, hi_g = low * p_low * protein_ref, high * p_high * protein_ref
-    found.append(Finding("protein", _range_level(protein, lo_g, hi_g, tol), _(
-        "Protein %(value)s g (range for lunch %(low)s–%(high)s g).", value=_n(protein), low=_n(lo_g), high=_n(hi_g))))
+    found.append(Finding("protein", _judge(protein, rule.protein), rule.protein_text % dict(
+        rule.protein_fixed, value=_n(protein))))
 
-    for rule, nutrient, kcal_per_g, label in (("fat", "fat_g", 9, _("Fat")), ("carb", "carb_g", 4, _("Carbohydrate"))):
-        s_low, s_high = std.range(f"{rule}_energy_share")
+    for name, nutrient, kcal_per_g, bounds, fixed in rule.shares:
         share = lunch.nutrients[nutrient] * kcal_per_g / energy if energy else 0.0
-        found.append(Finding(rule, _range_level(share, s_low, s_high, tol), _(
-            "%(what)s gives %(share)s of the energy (should be %(low)s–%(high)s).",
-            what=label, share=_pct(share), low=_pct(s_low), high=_pct(s_high))))
+        found.append(Finding(name, _judge(share, bounds), rule.share_text % dict(fixed, share=_pct(share))))
 
-    for food_group, spec in std.lunch_grams().items():
-        g_low, g_high = spec[group]
-        grams = lunch.groups[food_group]
-        level = _range_level(grams, g_low, g_high, tol, spec["below"], spec["above"])
+    groups = lunch.groups
+    amounts_pass = True
+    for food_group, g_low, bounds, label, low_text, high_text in rule.grams:
+        grams = groups[food_group]
+        level = _judge(grams, bounds)
         if level == "pass":
             continue
+        amounts_pass = False
         if grams < g_low:
-            message = _("%(group)s %(grams)s g, less than %(low)s g.", group=label_of(FOOD_GROUP_LABELS[food_group]),
-                        grams=_n(grams), low=_n(g_low))
+            message = rule.less_text % dict(group=label, grams=_n(grams), low=low_text)
         else:
-            message = _("%(group)s %(grams)s g, more than %(high)s g.", group=label_of(FOOD_GROUP_LABELS[food_group]),
-                        grams=_n(grams), high=_n(g_high))
+            message = rule.more_text % dict(group=label, grams=_n(grams), high=high_text)
         found.append(Finding(f"grams:{food_group}", level, message))
-    if not any(f.rule.startswith("grams:") for f in found):
-        found.append(Finding("grams", "pass", _("Amounts of each food group within the guideline.")))
+    if amounts_pass:
+        found.append(Finding("grams", "pass", rule.grams_pass))
 
-    present = [name for name, groups in std.meal_groups.items() if any(lunch.groups[g] > 0 for g in groups)]
-    need = std.min_meal_groups
-    missing = [label_of(MEAL_GROUP_LABELS[name]) for name in std.meal_groups if name not in present]
-    found.append(Finding("meal_groups", "pass" if len(present) >= need else "fail", _(
-        "%(n)d of the 4 food groups in the meal (at least %(need)d).", n=len(present), need=need)
-        + (" " + _("Missing: %(groups)s.", groups="、".join(missing)) if missing else "")))
+    present = 0
+    missing = []
+    for _name, food_groups, label in rule.meal_groups:
+        for food_group in food_groups:
+            if groups[food_group] > 0:
+                present += 1
+                break
+        else:
+            missing.append(label)
+    found.append(Finding("meal_groups", "pass" if present >= rule.need else "fail",
+                         rule.meal_groups_text % dict(n=present, need=rule.need)
+                         + (" " + rule.missing_text % dict(groups="、".join(missing)) if missing else "")))
 
     kinds = len(day_totals.vegetables)
-    need_kinds = int(std.data["min_vegetable_kinds"])
-    found.append(Finding("vegetable_kinds", "pass" if kinds >= need_kinds else std.data["vegetable_kinds_severity"], _(
-        "%(n)d kinds of vegetables in the day (at least %(need)d).", n=kinds, need=need_kinds)))
+    found.append(Finding("vegetable_kinds", "pass" if kinds >= rule.need_kinds else rule.kinds_severity,
+                         rule.kinds_text % dict(n=kinds, need=rule.need_kinds)))
     return found
 
 
@@ -257,13 +318,18 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
     texts = _Texts()
     _ = texts.gettext
     served: dict[int, Totals] = {}  # a dish served on several days is totalled once (read only)
+    factors: dict[str, float] = {}  # std.scale(group, a recipe's reference group), once per reference group
+    lunch_rule = _LunchRule(group, std, males, females, texts)
 
     def totals_of(recipes) -> Totals:  # meal_totals, each dish's totals computed once in the week
         totals = Totals()
         for recipe in recipes:
             dish = served.get(id(recipe))
             if dish is None:
-                dish = served[id(recipe)] = dish_totals(recipe, group, std)
+                factor = factors.get(recipe.reference_group)
+                if factor is None:
+                    factor = factors[recipe.reference_group] = std.scale(group, recipe.reference_group)
+                dish = served[id(recipe)] = _serving(recipe, factor)
             totals.add(dish)
         return totals
 
@@ -279,8 +345,7 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
         if whole.missing:
             notes.append(_("No values known for %(foods)s: the totals leave them out.",
                            foods="、".join(sorted(whole.missing))))
-        checks[day] = DayCheck(day, group, lunch, check_lunch(lunch, whole, group, std, males=males,
-                                                               females=females, texts=texts), notes)
+        checks[day] = DayCheck(day, group, lunch, check_lunch(lunch, whole, group, std, rule=lunch_rule), notes)
         staples[day] = lunch.staple
     rule = std.data["staple_repeat"]
     distinct = {s for s in staples.values()}
@@ -367,7 +432,7 @@ def read_dishes(dishes, read: dict | None = None) -> list[tuple]:
                 name = short_name(item.food.name_zh)
                 if len(name) >= 2:
                     named.append((name, name.lower(), food_bits))
-            seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset(lowered for _n, lowered, _b in named))
+            seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset([lowered for _n, lowered, _b in named]))
         menu.append((meal, *seen))
     return menu
 
