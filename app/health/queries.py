@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import NamedTuple
 
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -332,7 +333,8 @@ def week_lines(data: dict, remove_url=None, remove_hx_url=None, remove_label=Non
     """``week(...)``'s days as the week's page shows them: per day its ISO date, date text, level,
     lunch and snack (``DishLine``: the dish's name, whether a sample is missing and, with
     ``remove_url``/``remove_hx_url`` (``url_maker`` functions of the dish's id) and ``remove_label``
-    (Markup with a ``%(dish)s``), its remove button's URLs and label), and the checks of the age
+    (the translated text, trusted, with a ``%(dish)s``), its remove button's URLs and label as Markup
+    with the name escaped), and the checks of the age
     groups that judged it (``CheckLine``: the group's label, level, energy as shown, findings as
     (level, message) and notes); and the allergy list in its order (``AllergyLine``)."""
     from app.core.formats import format_date
@@ -356,8 +358,8 @@ def week_lines(data: dict, remove_url=None, remove_hx_url=None, remove_label=Non
                     lines.append(DishLine(name, no_sample, None, None, None))
                     continue
                 label = labels.get(name)
-                if label is None:
-                    label = labels[name] = remove_label % {"dish": name}
+                if label is None:  # what Markup(remove_label) % {"dish": name} gives: the name escaped
+                    label = labels[name] = Markup(remove_label % {"dish": escape(name)})
                 lines.append(DishLine(name, no_sample, remove_url(dish.id), remove_hx_url(dish.id), label))
             meals.append(lines)
         day_checks = []

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from app.core import audit
 from app.core.args import arg_date
@@ -163,19 +162,19 @@ def _note_allergies_read(conflicts, site_id: int) -> None:
 
 def _week_page(season, form=None, *, status=200):
     monday = _monday(season)
-    recipes_list = queries.recipe_choices(season.site_id)
     data = queries.week(season, monday)
     _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
-    form = form or MenuDishForm(formdata=None, recipes=recipes_list, day=data["days"][0] if data["days"] else None)
     can_manage = can_visit("health.menu_add", season_id=season)
-    if can_manage:  # each dish's remove button: its URLs and label (the label's text with the name put in)
+    if can_manage:  # the add form (and the dishes it offers), each dish's remove button: URLs and label
+        form = form or MenuDishForm(formdata=None, recipes=queries.recipe_choices(season.site_id),
+                                    day=data["days"][0] if data["days"] else None)
         remove = (url_maker("health.menu_remove", "menu_dish_id"),
                   url_maker("health.menu_remove", "menu_dish_id", week=monday.isoformat()),
-                  Markup(_("Remove %(dish)s", dish="%(dish)s")))
+                  _("Remove %(dish)s", dish="%(dish)s"))
     else:
         remove = ()
     return render("health/week.html", "health/_week.html", status=status, site=season.site, form=form,
-                  recipes=recipes_list, can_manage=can_manage, **queries.week_lines(data, *remove), **data)
+                  can_manage=can_manage, **queries.week_lines(data, *remove), **data)
 
 
 @bp.route("/sites/<int:site_id>/menus")
