@@ -321,16 +321,19 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
     factors: dict[str, float] = {}  # std.scale(group, a recipe's reference group), once per reference group
     lunch_rule = _LunchRule(group, std, males, females, texts)
 
-    def totals_of(recipes) -> Totals:  # meal_totals, each dish's totals computed once in the week
+    def serving(recipe) -> Totals:  # dish_totals, each dish's computed once in the week
+        dish = served.get(id(recipe))
+        if dish is None:
+            factor = factors.get(recipe.reference_group)
+            if factor is None:
+                factor = factors[recipe.reference_group] = std.scale(group, recipe.reference_group)
+            dish = served[id(recipe)] = _serving(recipe, factor)
+        return dish
+
+    def totals_of(recipes) -> Totals:  # meal_totals
         totals = Totals()
         for recipe in recipes:
-            dish = served.get(id(recipe))
-            if dish is None:
-                factor = factors.get(recipe.reference_group)
-                if factor is None:
-                    factor = factors[recipe.reference_group] = std.scale(group, recipe.reference_group)
-                dish = served[id(recipe)] = _serving(recipe, factor)
-            totals.add(dish)
+            totals.add(serving(recipe))
         return totals
 
     for day in sorted(days):
@@ -338,9 +341,12 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
         if not lunch_recipes:
             continue
         lunch = totals_of(lunch_recipes)
-        whole = Totals()
-        whole.add(lunch)
-        whole.add(totals_of(snack_recipes))
+        # lunch and snacks: of the whole day the checks read only the foods' sets (vegetables, unknown values)
+        whole = Totals(missing=set(lunch.missing), vegetables=set(lunch.vegetables))
+        for recipe in snack_recipes:
+            dish = serving(recipe)
+            whole.missing |= dish.missing
+            whole.vegetables |= dish.vegetables
         notes = []
         if whole.missing:
             notes.append(_("No values known for %(foods)s: the totals leave them out.",
@@ -381,6 +387,14 @@ def short_name(name_zh: str) -> str:
     for mark in ("（", "(", "[", " ", "，", ","):
         name_zh = name_zh.split(mark)[0]
     return name_zh.strip()
+
+
+@lru_cache(maxsize=4096)
+def _nameable(name_zh: str) -> tuple[str, str | None]:
+    """A food's ``short_name`` and, when a profile can name it (two characters or more), the name
+    lowered (else None): what ``read_dishes`` reads of each food, once per name."""
+    name = short_name(name_zh)
+    return name, name.lower() if len(name) >= 2 else None
 
 
 @dataclass(frozen=True)
@@ -429,9 +443,9 @@ def read_dishes(dishes, read: dict | None = None) -> list[tuple]:
             for item in recipe.items:
                 food_bits = item.food.allergens or 0
                 recipe_bits |= food_bits
-                name = short_name(item.food.name_zh)
-                if len(name) >= 2:
-                    named.append((name, name.lower(), food_bits))
+                name, lowered = _nameable(item.food.name_zh)
+                if lowered:
+                    named.append((name, lowered, food_bits))
             seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset([lowered for _n, lowered, _b in named]))
         menu.append((meal, *seen))
     return menu

@@ -130,6 +130,18 @@ def test_vegetables_of_the_snack_count_for_the_day(std):
     assert levels["vegetable_kinds"] == "pass"
 
 
+def test_foods_without_values_in_the_lunch_or_the_snack_are_named_in_the_days_notes(std):
+    unknown = food("野菜", "vegetables")
+    unknown.energy_kcal = None
+    odd = food("自制酱", "other")
+    odd.protein_g = None
+    _, result = check(good_lunch(veg=[(VEG[0], 100), (unknown, 50)]), std, snack=[recipe("酱饼", (GRAIN, 30), (odd, 5))])
+    assert len(result.notes) == 1 and "自制酱、野菜" in result.notes[0], result.notes
+    assert result.totals.missing == {"野菜"}  # the lunch's own totals: the snack's foods are not in them
+    _, result = check(good_lunch(), std, snack=[recipe("果盘", (food("水果", "fruit"), 100))])
+    assert result.notes == []
+
+
 def test_the_same_staple_all_week_is_flagged_and_a_varied_week_passes(std):
     monday = date(2025, 7, 7)
     same = {monday + timedelta(days=i): (good_lunch(), []) for i in range(5)}
