@@ -233,17 +233,17 @@ class _LunchRule:
                                 dict(what=label, low=_pct(s_low), high=_pct(s_high))))
         self.share_text = share_text
 
-        self.grams = []  # (food group, low, bounds, its label, low as shown, high as shown)
+        self.label_of = label_of  # a label is translated only when a message shows it
+        self.grams = []  # (food group, low, high, bounds, its label (lazy))
         for food_group, spec in std.lunch_grams().items():
             g_low, g_high = spec[group]
-            self.grams.append((food_group, g_low, _bounds(g_low, g_high, tol, spec["below"], spec["above"]),
-                               label_of(FOOD_GROUP_LABELS[food_group]), _n(g_low), _n(g_high)))
+            self.grams.append((food_group, g_low, g_high, _bounds(g_low, g_high, tol, spec["below"], spec["above"]),
+                               FOOD_GROUP_LABELS[food_group]))
         self.less_text = _("%(group)s %(grams)s g, less than %(low)s g.")
         self.more_text = _("%(group)s %(grams)s g, more than %(high)s g.")
         self.grams_pass = _("Amounts of each food group within the guideline.")
 
-        self.meal_groups = [(name, groups, label_of(MEAL_GROUP_LABELS[name]))
-                            for name, groups in std.meal_groups.items()]
+        self.meal_groups = [(name, groups, MEAL_GROUP_LABELS[name]) for name, groups in std.meal_groups.items()]
         self.need = std.min_meal_groups
         self.meal_groups_text = _("%(n)d of the 4 food groups in the meal (at least %(need)d).")
         self.missing_text = _("Missing: %(groups)s.")
@@ -275,16 +275,16 @@ def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *
 
     groups = lunch.groups
     amounts_pass = True
-    for food_group, g_low, bounds, label, low_text, high_text in rule.grams:
+    for food_group, g_low, g_high, bounds, label in rule.grams:
         grams = groups[food_group]
         level = _judge(grams, bounds)
         if level == "pass":
             continue
         amounts_pass = False
         if grams < g_low:
-            message = rule.less_text % dict(group=label, grams=_n(grams), low=low_text)
+            message = rule.less_text % dict(group=rule.label_of(label), grams=_n(grams), low=_n(g_low))
         else:
-            message = rule.more_text % dict(group=label, grams=_n(grams), high=high_text)
+            message = rule.more_text % dict(group=rule.label_of(label), grams=_n(grams), high=_n(g_high))
         found.append(Finding(f"grams:{food_group}", level, message))
     if amounts_pass:
         found.append(Finding("grams", "pass", rule.grams_pass))
@@ -297,7 +297,7 @@ def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *
                 present += 1
                 break
         else:
-            missing.append(label)
+            missing.append(rule.label_of(label))
     found.append(Finding("meal_groups", "pass" if present >= rule.need else "fail",
                          rule.meal_groups_text % dict(n=present, need=rule.need)
                          + (" " + rule.missing_text % dict(groups="、".join(missing)) if missing else "")))
