@@ -159,11 +159,6 @@ def _judge(value: float, bounds: tuple) -> str:
     return "pass"
 
 
-def _range_level(value: float, low: float, high: float, tolerance: float,
-                 below: str = "fail", above: str = "fail") -> str:
-    return _judge(value, _bounds(low, high, tolerance, below, above))
-
-
 def _n(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}".rstrip("0").rstrip(".")
 
