@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import NumberRange, ValidationError
 
-from app.core.forms import (BaseForm, DateField, DecimalField, IntegerField, TimeField, input_required, max_len,
-                            optional, required)
+from app.core.forms import (BaseForm, DateField, DecimalField, IntegerField, Select, TimeField, input_required,
+                            max_len, optional, required)
 from app.health.labels import AGE_GROUP_LABELS, ALLERGEN_LABELS, FOOD_GROUP_LABELS, MEAL_LABELS, NUTRIENT_LABELS
 from app.health.models import MEALS, NUTRIENTS
 from app.health.standards import AGE_GROUPS, ALLERGENS, FOOD_GROUPS
@@ -85,8 +85,8 @@ class RecipeItemForm(BaseForm):
 class MenuDishForm(BaseForm):
     day = DateField(_l("Day"), validators=[input_required()])
     meal = SelectField(_l("Meal"), choices=[(m, MEAL_LABELS[m]) for m in MEALS], default="lunch",
-                       validators=[required()])
-    recipe_id = SelectField(_l("Dish"), coerce=int, choices=[], validate_choice=False)
+                       validators=[required()], widget=Select())
+    recipe_id = SelectField(_l("Dish"), coerce=int, choices=[], validate_choice=False, widget=Select())
 
     def __init__(self, *args, recipes=(), **kwargs):
         super().__init__(*args, **kwargs)

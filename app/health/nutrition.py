@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache, partial
+from operator import attrgetter
 
 from flask_babel import gettext as _
 from flask_babel import gettext as _flask_gettext
@@ -25,23 +27,27 @@ LEVELS = ("pass", "warning", "fail")
 CORE = ("energy_kcal", "protein_g", "fat_g", "carb_g")  # a missing one of these is noted
 
 
+_nutrients_of = attrgetter(*NUTRIENTS)  # a food's nutrients in the order of NUTRIENTS, in one call
+_CORE_FLAGS = tuple(name in CORE for name in NUTRIENTS)
+
+
 @dataclass
 class Totals:
-    nutrients: dict[str, float] = field(default_factory=lambda: {n: 0.0 for n in NUTRIENTS})
-    groups: dict[str, float] = field(default_factory=lambda: {g: 0.0 for g in FOOD_GROUPS})
+    nutrients: dict[str, float] = field(default_factory=partial(dict.fromkeys, NUTRIENTS, 0.0))
+    groups: dict[str, float] = field(default_factory=partial(dict.fromkeys, FOOD_GROUPS, 0.0))
     allergens: int = 0
     missing: set[str] = field(default_factory=set)        # names of foods with an unknown core value
     vegetables: set[int] = field(default_factory=set)     # ids of the vegetable foods
-    grains: dict[int, float] = field(default_factory=lambda: defaultdict(float))  # grain food id -> grams
+    grains: dict[int, float] = field(default_factory=partial(defaultdict, float))  # grain food id -> grams
 
     def add_food(self, food, grams: float) -> None:
-        for name in NUTRIENTS:
-            value = getattr(food, name)
+        nutrients = self.nutrients
+        for name, value, core in zip(NUTRIENTS, _nutrients_of(food), _CORE_FLAGS):
             if value is None:
-                if name in CORE:
+                if core:
                     self.missing.add(food.name_zh)
                 continue
-            self.nutrients[name] += value * grams / 100.0
+            nutrients[name] += value * grams / 100.0
         self.groups[food.food_group] += grams
         self.allergens |= food.allergens or 0
         if food.food_group == "vegetables":
@@ -75,7 +81,10 @@ class Totals:
 
 def dish_totals(recipe, group: str | None, std: Standards) -> Totals:
     """One serving of ``recipe`` for a child of ``group`` (None: as written)."""
-    factor = std.scale(group, recipe.reference_group) if group else 1.0
+    return _serving(recipe, std.scale(group, recipe.reference_group) if group else 1.0)
+
+
+def _serving(recipe, factor: float) -> Totals:
     totals = Totals()
     for item in recipe.items:
         totals.add_food(item.food, item.grams * factor)
@@ -107,20 +116,38 @@ class DayCheck:
 
     @property
     def level(self) -> str:
-        return worst(f.level for f in self.findings)
+        rank = 0
+        for finding in self.findings:
+            if _RANK[finding.level] > rank:
+                rank = _RANK[finding.level]
+        return LEVELS[rank]
 
     def failing(self) -> list[Finding]:
         return [f for f in self.findings if f.level != "pass"]
 
 
+_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
 def worst(levels) -> str:
-    return max(levels, key=LEVELS.index, default="pass")
+    rank = 0
+    for level in levels:
+        if _RANK[level] > rank:
+            rank = _RANK[level]
+    return LEVELS[rank]
 
 
-def _range_level(value: float, low: float, high: float, tolerance: float,
-                 below: str = "fail", above: str = "fail") -> str:
-    # judged on the value as shown (a share to 0.1 %, grams and kcal to 0.1): 19.96 % reads 20 %, passes
-    value, low, high = round(value, 3 if high <= 1 else 1), round(low, 3 if high <= 1 else 1), round(high, 3 if high <= 1 else 1)
+def _bounds(low: float, high: float, tolerance: float, below: str = "fail", above: str = "fail") -> tuple:
+    """A range as ``_judge`` reads it: its bounds rounded as values are shown (a share to 0.1 %, grams and
+    kcal to 0.1), worked out once for every value judged against it."""
+    digits = 3 if high <= 1 else 1
+    return digits, round(low, digits), round(high, digits), tolerance, below, above
+
+
+def _judge(value: float, bounds: tuple) -> str:
+    # judged on the value as shown: 19.96 % reads 20 %, passes
+    digits, low, high, tolerance, below, above = bounds
+    value = round(value, digits)
     if value < low:
         if below == "none":
             return "pass"
@@ -168,65 +195,111 @@ class _Texts:
         return text
 
 
+class _LunchRule:
+    """What ``check_lunch`` judges one age group's lunch against (for a sex mix), with the fixed parts
+    of its messages translated and formatted: worked out once for all the days of a week."""
+
+    def __init__(self, group: str, std: Standards, males: int = 1, females: int = 1, texts: _Texts | None = None):
+        from app.health.labels import FOOD_GROUP_LABELS, MEAL_GROUP_LABELS
+
+        _ = texts.gettext if texts else _flask_gettext
+        label_of = texts.label if texts else str
+        tol = std.tolerance
+        self.energy_ref = energy_ref = std.energy(group, males, females)
+        low, high = std.range("lunch_energy_share")
+        self.energy = _bounds(low * energy_ref, high * energy_ref, tol)
+        self.energy_text = _(
+            "Energy %(value)s kcal, %(share)s of the daily %(ref)s kcal (lunch should give %(low)s–%(high)s).")
+        self.energy_fixed = dict(ref=_n(energy_ref), low=_pct(low), high=_pct(high))
+
+        protein_ref = std.protein(group, males, females)
+        p_low, p_high = std.range("protein_of_reference")
+        lo_g, hi_g = low * p_low * protein_ref, high * p_high * protein_ref
+        self.protein = _bounds(lo_g, hi_g, tol)
+        self.protein_text = _("Protein %(value)s g (range for lunch %(low)s–%(high)s g).")
+        self.protein_fixed = dict(low=_n(lo_g), high=_n(hi_g))
+
+        self.shares = []  # (rule, nutrient, kcal per g, bounds, fixed texts)
+        share_text = _("%(what)s gives %(share)s of the energy (should be %(low)s–%(high)s).")
+        for rule, nutrient, kcal_per_g, label in (("fat", "fat_g", 9, _("Fat")),
+                                                  ("carb", "carb_g", 4, _("Carbohydrate"))):
+            s_low, s_high = std.range(f"{rule}_energy_share")
+            self.shares.append((rule, nutrient, kcal_per_g, _bounds(s_low, s_high, tol),
+                                dict(what=label, low=_pct(s_low), high=_pct(s_high))))
+        self.share_text = share_text
+
+        self.label_of = label_of  # a label is translated only when a message shows it
+        self.grams = []  # (food group, low, high, bounds, its label (lazy))
+        for food_group, spec in std.lunch_grams().items():
+            g_low, g_high = spec[group]
+            self.grams.append((food_group, g_low, g_high, _bounds(g_low, g_high, tol, spec["below"], spec["above"]),
+                               FOOD_GROUP_LABELS[food_group]))
+        self.less_text = _("%(group)s %(grams)s g, less than %(low)s g.")
+        self.more_text = _("%(group)s %(grams)s g, more than %(high)s g.")
+        self.grams_pass = _("Amounts of each food group within the guideline.")
+
+        self.meal_groups = [(name, groups, MEAL_GROUP_LABELS[name]) for name, groups in std.meal_groups.items()]
+        self.need = std.min_meal_groups
+        self.meal_groups_text = _("%(n)d of the 4 food groups in the meal (at least %(need)d).")
+        self.missing_text = _("Missing: %(groups)s.")
+
+        self.need_kinds = int(std.data["min_vegetable_kinds"])
+        self.kinds_severity = std.data["vegetable_kinds_severity"]
+        self.kinds_text = _("%(n)d kinds of vegetables in the day (at least %(need)d).")
+
+
 def check_lunch(lunch: Totals, day_totals: Totals, group: str, std: Standards, *, males: int = 1,
-                females: int = 1, texts: _Texts | None = None) -> list[Finding]:
+                females: int = 1, texts: _Texts | None = None, rule: _LunchRule | None = None) -> list[Finding]:
     """Every per-day rule for one age group: ``lunch`` the lunch's totals for that group,
-    ``day_totals`` lunch and snacks (for the kinds of vegetables). ``texts``: the week's translations."""
-    from app.health.labels import FOOD_GROUP_LABELS, MEAL_GROUP_LABELS
-
-    _ = texts.gettext if texts else _flask_gettext
-    label_of = texts.label if texts else str
-    tol = std.tolerance
+    ``day_totals`` lunch and snacks (for the kinds of vegetables). ``texts``: the week's translations;
+    ``rule``: the group's ``_LunchRule`` when the caller checks several days."""
+    if rule is None:
+        rule = _LunchRule(group, std, males, females, texts)
     found: list[Finding] = []
-    energy_ref = std.energy(group, males, females)
-    low, high = std.range("lunch_energy_share")
     energy = lunch.energy
-    level = _range_level(energy, low * energy_ref, high * energy_ref, tol)
-    found.append(Finding("energy", level, _(
-        "Energy %(value)s kcal, %(share)s of the daily %(ref)s kcal (lunch should give %(low)s–%(high)s).",
-        value=_n(energy), share=_pct(energy / energy_ref), ref=_n(energy_ref), low=_pct(low), high=_pct(high))))
+    found.append(Finding("energy", _judge(energy, rule.energy), rule.energy_text % dict(
+        rule.energy_fixed, value=_n(energy), share=_pct(energy / rule.energy_ref))))
 
-    protein_ref = std.protein(group, males, females)
-    p_low, p_high = std.range("protein_of_reference")
     protein = lunch.nutrients["protein_g"]
-    lo_g, hi_g = low * p_low * protein_ref, high * p_high * protein_ref
-    found.append(Finding("protein", _range_level(protein, lo_g, hi_g, tol), _(
-        "Protein %(value)s g (range for lunch %(low)s–%(high)s g).", value=_n(protein), low=_n(lo_g), high=_n(hi_g))))
+    found.append(Finding("protein", _judge(protein, rule.protein), rule.protein_text % dict(
+        rule.protein_fixed, value=_n(protein))))
 
-    for rule, nutrient, kcal_per_g, label in (("fat", "fat_g", 9, _("Fat")), ("carb", "carb_g", 4, _("Carbohydrate"))):
-        s_low, s_high = std.range(f"{rule}_energy_share")
+    for name, nutrient, kcal_per_g, bounds, fixed in rule.shares:
         share = lunch.nutrients[nutrient] * kcal_per_g / energy if energy else 0.0
-        found.append(Finding(rule, _range_level(share, s_low, s_high, tol), _(
-            "%(what)s gives %(share)s of the energy (should be %(low)s–%(high)s).",
-            what=label, share=_pct(share), low=_pct(s_low), high=_pct(s_high))))
+        found.append(Finding(name, _judge(share, bounds), rule.share_text % dict(fixed, share=_pct(share))))
 
-    for food_group, spec in std.lunch_grams().items():
-        g_low, g_high = spec[group]
-        grams = lunch.groups[food_group]
-        level = _range_level(grams, g_low, g_high, tol, spec["below"], spec["above"])
+    groups = lunch.groups
+    amounts_pass = True
+    for food_group, g_low, g_high, bounds, label in rule.grams:
+        grams = groups[food_group]
+        level = _judge(grams, bounds)
         if level == "pass":
             continue
+        amounts_pass = False
         if grams < g_low:
-            message = _("%(group)s %(grams)s g, less than %(low)s g.", group=label_of(FOOD_GROUP_LABELS[food_group]),
-                        grams=_n(grams), low=_n(g_low))
+            message = rule.less_text % dict(group=rule.label_of(label), grams=_n(grams), low=_n(g_low))
         else:
-            message = _("%(group)s %(grams)s g, more than %(high)s g.", group=label_of(FOOD_GROUP_LABELS[food_group]),
-                        grams=_n(grams), high=_n(g_high))
+            message = rule.more_text % dict(group=rule.label_of(label), grams=_n(grams), high=_n(g_high))
         found.append(Finding(f"grams:{food_group}", level, message))
-    if not any(f.rule.startswith("grams:") for f in found):
-        found.append(Finding("grams", "pass", _("Amounts of each food group within the guideline.")))
+    if amounts_pass:
+        found.append(Finding("grams", "pass", rule.grams_pass))
 
-    present = [name for name, groups in std.meal_groups.items() if any(lunch.groups[g] > 0 for g in groups)]
-    need = std.min_meal_groups
-    missing = [label_of(MEAL_GROUP_LABELS[name]) for name in std.meal_groups if name not in present]
-    found.append(Finding("meal_groups", "pass" if len(present) >= need else "fail", _(
-        "%(n)d of the 4 food groups in the meal (at least %(need)d).", n=len(present), need=need)
-        + (" " + _("Missing: %(groups)s.", groups="、".join(missing)) if missing else "")))
+    present = 0
+    missing = []
+    for _name, food_groups, label in rule.meal_groups:
+        for food_group in food_groups:
+            if groups[food_group] > 0:
+                present += 1
+                break
+        else:
+            missing.append(rule.label_of(label))
+    found.append(Finding("meal_groups", "pass" if present >= rule.need else "fail",
+                         rule.meal_groups_text % dict(n=present, need=rule.need)
+                         + (" " + rule.missing_text % dict(groups="、".join(missing)) if missing else "")))
 
     kinds = len(day_totals.vegetables)
-    need_kinds = int(std.data["min_vegetable_kinds"])
-    found.append(Finding("vegetable_kinds", "pass" if kinds >= need_kinds else std.data["vegetable_kinds_severity"], _(
-        "%(n)d kinds of vegetables in the day (at least %(need)d).", n=kinds, need=need_kinds)))
+    found.append(Finding("vegetable_kinds", "pass" if kinds >= rule.need_kinds else rule.kinds_severity,
+                         rule.kinds_text % dict(n=kinds, need=rule.need_kinds)))
     return found
 
 
@@ -240,14 +313,22 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
     texts = _Texts()
     _ = texts.gettext
     served: dict[int, Totals] = {}  # a dish served on several days is totalled once (read only)
+    factors: dict[str, float] = {}  # std.scale(group, a recipe's reference group), once per reference group
+    lunch_rule = _LunchRule(group, std, males, females, texts)
 
-    def totals_of(recipes) -> Totals:  # meal_totals, each dish's totals computed once in the week
+    def serving(recipe) -> Totals:  # dish_totals, each dish's computed once in the week
+        dish = served.get(id(recipe))
+        if dish is None:
+            factor = factors.get(recipe.reference_group)
+            if factor is None:
+                factor = factors[recipe.reference_group] = std.scale(group, recipe.reference_group)
+            dish = served[id(recipe)] = _serving(recipe, factor)
+        return dish
+
+    def totals_of(recipes) -> Totals:  # meal_totals
         totals = Totals()
         for recipe in recipes:
-            dish = served.get(id(recipe))
-            if dish is None:
-                dish = served[id(recipe)] = dish_totals(recipe, group, std)
-            totals.add(dish)
+            totals.add(serving(recipe))
         return totals
 
     for day in sorted(days):
@@ -255,15 +336,17 @@ def check_week(days: dict[date, tuple[list, list]], group: str, std: Standards, 
         if not lunch_recipes:
             continue
         lunch = totals_of(lunch_recipes)
-        whole = Totals()
-        whole.add(lunch)
-        whole.add(totals_of(snack_recipes))
+        # lunch and snacks: of the whole day the checks read only the foods' sets (vegetables, unknown values)
+        whole = Totals(missing=set(lunch.missing), vegetables=set(lunch.vegetables))
+        for recipe in snack_recipes:
+            dish = serving(recipe)
+            whole.missing |= dish.missing
+            whole.vegetables |= dish.vegetables
         notes = []
         if whole.missing:
             notes.append(_("No values known for %(foods)s: the totals leave them out.",
                            foods="、".join(sorted(whole.missing))))
-        checks[day] = DayCheck(day, group, lunch, check_lunch(lunch, whole, group, std, males=males,
-                                                               females=females, texts=texts), notes)
+        checks[day] = DayCheck(day, group, lunch, check_lunch(lunch, whole, group, std, rule=lunch_rule), notes)
         staples[day] = lunch.staple
     rule = std.data["staple_repeat"]
     distinct = {s for s in staples.values()}
@@ -293,11 +376,20 @@ def allergens_in_text(text: str, std: Standards) -> int:
     return bits
 
 
+@lru_cache(maxsize=4096)  # the same few hundred foods come back on every menu
 def short_name(name_zh: str) -> str:
     """A food's name without its qualifiers: 鸡蛋（代表值） -> 鸡蛋, 小白菜 [青菜] -> 小白菜."""
     for mark in ("（", "(", "[", " ", "，", ","):
         name_zh = name_zh.split(mark)[0]
     return name_zh.strip()
+
+
+@lru_cache(maxsize=4096)
+def _nameable(name_zh: str) -> tuple[str, str | None]:
+    """A food's ``short_name`` and, when a profile can name it (two characters or more), the name
+    lowered (else None): what ``read_dishes`` reads of each food, once per name."""
+    name = short_name(name_zh)
+    return name, name.lower() if len(name) >= 2 else None
 
 
 @dataclass(frozen=True)
@@ -323,7 +415,10 @@ def allergic(children, std: Standards) -> list[tuple]:
     none_words = std.none_word_set
     found = []
     for child in children:
-        text = (child.allergies or "").strip().lower()
+        text = child.allergies
+        if not text:  # most profiles name none: no text to read
+            continue
+        text = text.strip().lower()
         if text and text not in none_words:
             found.append((child, text, allergens_in_text(text, std)))
     return found
@@ -343,12 +438,81 @@ def read_dishes(dishes, read: dict | None = None) -> list[tuple]:
             for item in recipe.items:
                 food_bits = item.food.allergens or 0
                 recipe_bits |= food_bits
-                name = short_name(item.food.name_zh)
-                if len(name) >= 2:
-                    named.append((name, name.lower(), food_bits))
-            seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset(lowered for _n, lowered, _b in named))
+                name, lowered = _nameable(item.food.name_zh)
+                if lowered:
+                    named.append((name, lowered, food_bits))
+            seen = read[id(recipe)] = (recipe, recipe_bits, named, frozenset([lowered for _n, lowered, _b in named]))
         menu.append((meal, *seen))
     return menu
+
+
+_NOBODY: frozenset = frozenset()
+
+
+def match_days(children: list[tuple], days: dict) -> dict:
+    """``{day: match(children, menu)}`` for ``days`` (day -> ``read_dishes`` menu), each recipe met with
+    the children once for all the days: the children are indexed by allergen and by the food names
+    their profiles name, so a recipe is only compared with the children it can concern; a day's
+    conflicts then come in ``match``'s order (child by child, dish by dish)."""
+    from app.health.labels import ALLERGEN_LABELS
+
+    found: dict = {}
+    if not children:
+        return {day: [] for day in days}
+    by_bit: dict[int, set[int]] = {}       # allergen bit -> positions of the children whose profile names it
+    for pos, (_child, _text, bits) in enumerate(children):
+        while bits:
+            bit = bits & -bits
+            by_bit.setdefault(bit, set()).add(pos)
+            bits ^= bit
+    naming: dict[str, set[int]] = {}       # a food's lowered name -> positions of the profiles naming it
+    hits: dict[int, list] = {}             # id(recipe) -> [(position, reasons)], by position
+    labels: dict[str, str] = {}
+    made: dict[tuple, Conflict] = {}       # the same (child, dish, meal, reason) on two days: one object
+    for day, menu in days.items():
+        entries = []
+        for dish_pos, (meal, recipe, recipe_bits, named, lowered_names) in enumerate(menu):
+            recipe_hits = hits.get(id(recipe))
+            if recipe_hits is None:
+                candidates = set()
+                rest = recipe_bits
+                while rest:
+                    bit = rest & -rest
+                    candidates |= by_bit.get(bit, _NOBODY)
+                    rest ^= bit
+                for lowered in lowered_names:
+                    positions = naming.get(lowered)
+                    if positions is None:
+                        positions = naming[lowered] = {pos for pos, entry in enumerate(children) if lowered in entry[1]}
+                    candidates |= positions
+                recipe_hits = hits[id(recipe)] = []
+                for pos in sorted(candidates):
+                    _child, text, bits = children[pos]
+                    common = bits & recipe_bits
+                    reasons = []
+                    if common:
+                        for i, code in enumerate(ALLERGENS):
+                            if common & (1 << i):
+                                label = labels.get(code)
+                                if label is None:
+                                    label = labels[code] = str(ALLERGEN_LABELS[code])
+                                reasons.append(label)
+                    for name, lowered, food_bits in named:  # a food the profile names, unless its allergen matched
+                        if lowered in text and name not in reasons and not food_bits & bits:
+                            reasons.append(name)
+                    if reasons:
+                        recipe_hits.append((pos, reasons))
+            for pos, reasons in recipe_hits:
+                for k, reason in enumerate(reasons):
+                    key = (pos, id(recipe), meal, reason)
+                    conflict = made.get(key)
+                    if conflict is None:
+                        child = children[pos][0]
+                        conflict = made[key] = Conflict(child.id, child.name, recipe.id, recipe.name, meal, reason)
+                    entries.append((pos, dish_pos, k, conflict))
+        entries.sort()
+        found[day] = [entry[3] for entry in entries]
+    return found
 
 
 def match(children: list[tuple], menu: list[tuple]) -> list[Conflict]:

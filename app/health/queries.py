@@ -11,10 +11,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import NamedTuple
 
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.children.models import Child, Enrolment
+from app.core.db import run
 from app.extensions import db
 from app.health import nutrition
 from app.health.models import (NUTRIENTS, Food, FoodSample, HealthCheck, MealCount, MealSubstitution,
@@ -52,7 +54,7 @@ def recipes_of(site_id: int) -> list[Recipe]:
 
 def recipe_choices(site_id: int) -> list:
     """The site's dishes a menu can take (id and name, by name): what the menu form offers."""
-    return db.session.execute(_recipe_choices_statement(), {"site_id": site_id}).all()
+    return run(_recipe_choices_statement(), {"site_id": site_id}).all()
 
 
 # The menu page's reads are Core statements on the tables, built once and run with parameters: an
@@ -105,19 +107,19 @@ def _mix_of(rows, day: date, std: Standards) -> dict[str, tuple[int, int]]:
     mix: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     group_of_age: dict[int, str] = {}
     month_day = (day.month, day.day)
-    for row in rows:
-        birth = row.birth_date
+    for row in rows:  # (..., sex, birth_date, grade): by index, a result row's attribute is a key lookup
+        birth = row[-2]
         if birth is not None:
             age = day.year - birth.year - (month_day < (birth.month, birth.day))
-        elif row.grade:
-            age = row.grade + 5
+        elif row[-1]:
+            age = row[-1] + 5
         else:
-            mix[std.reference_group][0 if row.sex == "m" else 1] += 1
+            mix[std.reference_group][0 if row[-3] == "m" else 1] += 1
             continue
         group = group_of_age.get(age)
         if group is None:
             group = group_of_age[age] = std.age_group_of_age(age)
-        mix[group][0 if row.sex == "m" else 1] += 1
+        mix[group][0 if row[-3] == "m" else 1] += 1
     return {group: tuple(mix[group]) for group in AGE_GROUPS if group in mix}
 
 
@@ -134,16 +136,20 @@ def _enrolled_statement(with_allergies: bool):
     return query.order_by(c.name_pinyin, c.id) if with_allergies else query
 
 
-# The enrolled children as read for the week (``_enrolled_statement``), as named tuples: the age mix and
-# the allergy matching read each child's fields, and a tuple's field is an index where a result row's
-# attribute is a key lookup.
+# The enrolled children as read for the week (``_enrolled_statement``): rows the age mix reads by index
+# (``_mix_of``), and those with an allergy text as named tuples for the allergy matching, which reads
+# their fields by name (a tuple's field is an index where a result row's attribute is a key lookup).
 EnrolledChild = namedtuple("EnrolledChild", "id name allergies sex birth_date grade")
-EnrolledMix = namedtuple("EnrolledMix", "sex birth_date grade")
 
 
 def _enrolled(season_id: int, with_allergies: bool) -> list:
-    make = EnrolledChild._make if with_allergies else EnrolledMix._make
-    return list(map(make, db.session.execute(_enrolled_statement(with_allergies), {"season_id": season_id})))
+    return run(_enrolled_statement(with_allergies), {"season_id": season_id}).all()
+
+
+def _with_allergy_text(rows) -> list[EnrolledChild]:
+    """The children of ``_enrolled(..., True)`` whose allergy text is not empty (the matching reads no
+    other: ``nutrition.allergic``)."""
+    return [EnrolledChild._make(row) for row in rows if row[2]]
 
 
 def expected_children(site: Site, day: date) -> list[Child]:
@@ -211,7 +217,7 @@ def _menu_statement(full: bool):
 def _menu(site_id: int, first: date, last: date, *, full: bool = True) -> list[MenuEntry]:
     """The dishes of ``first``..``last`` by day, meal and id, each recipe and food read once (``full``: see
     ``_menu_statement``; without it, what the allergy matching and the dish lists read)."""
-    rows = db.session.execute(_menu_statement(full), dict(site_id=site_id, first=first, last=last)).all()
+    rows = run(_menu_statement(full), dict(site_id=site_id, first=first, last=last)).all()
     entries: list[MenuEntry] = []
     recipes: dict[int, MenuRecipe] = {}
     foods: dict = {}
@@ -243,7 +249,7 @@ def _conflicts_by_day(children, dishes: list[MenuEntry], std: Standards) -> dict
         by_day[dish.day].append((dish.meal, dish.recipe))
     allergic = nutrition.allergic(children, std)  # the children and the dishes read once for all the days
     read: dict = {}
-    return {day: nutrition.match(allergic, nutrition.read_dishes(pairs, read)) for day, pairs in by_day.items()}
+    return nutrition.match_days(allergic, {day: nutrition.read_dishes(pairs, read) for day, pairs in by_day.items()})
 
 
 def allergy_conflicts(site: Site, day: date, children=None) -> list[nutrition.Conflict]:
@@ -299,7 +305,7 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     if with_children:
         seasons_children = _enrolled(season.id, True)
         mix = _mix_of(seasons_children, season.start_date, std)
-        conflicts = _conflicts_by_day(seasons_children, dishes, std)
+        conflicts = _conflicts_by_day(_with_allergy_text(seasons_children), dishes, std)
     else:
         mix = enrolment_mix(season)
     groups = list(mix) or [std.reference_group]
@@ -313,6 +319,59 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
                 today=local_today(),
                 previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
                 has_previous=monday > season.start_date, has_next=sunday < season.end_date)
+
+
+# The week's page as its template writes it (``week_lines``): each value worked out here once, where a
+# call costs a tenth of one in a template, and read there by unpacking, not by attribute.
+DishLine = namedtuple("DishLine", "name no_sample remove_url remove_hx_url remove_label")
+CheckLine = namedtuple("CheckLine", "group level energy findings notes")  # findings: (level, message)
+DayLine = namedtuple("DayLine", "day iso text level lunch snack checks")
+AllergyLine = namedtuple("AllergyLine", "day child_name dish meal reason")
+
+
+def week_lines(data: dict, remove_url=None, remove_hx_url=None, remove_label=None) -> dict:
+    """``week(...)``'s days as the week's page shows them: per day its ISO date, date text, level,
+    lunch and snack (``DishLine``: the dish's name, whether a sample is missing and, with
+    ``remove_url``/``remove_hx_url`` (``url_maker`` functions of the dish's id) and ``remove_label``
+    (the translated text, trusted, with a ``%(dish)s``), its remove button's URLs and label as Markup
+    with the name escaped), and the checks of the age
+    groups that judged it (``CheckLine``: the group's label, level, energy as shown, findings as
+    (level, message) and notes); and the allergy list in its order (``AllergyLine``)."""
+    from app.core.formats import format_date
+    from app.health.labels import AGE_GROUP_LABELS
+
+    today, sampled, checks, by_day = data["today"], data["sampled"], data["checks"], data["by_day"]
+    group_text = {group: str(AGE_GROUP_LABELS[group]) for group in data["groups"]}
+    labels: dict[str, object] = {}  # the remove button's label per dish name
+    days, allergies = [], []
+    for day in data["days"]:
+        text = format_date(day)
+        unsampled = day <= today
+        day_sampled = sampled.get(day, ())
+        meals = []
+        for meal in ("lunch", "snack"):
+            lines = []
+            for dish in by_day[day][meal]:
+                name = dish.recipe.name
+                no_sample = unsampled and dish.recipe_id not in day_sampled
+                if remove_url is None:
+                    lines.append(DishLine(name, no_sample, None, None, None))
+                    continue
+                label = labels.get(name)
+                if label is None:  # what Markup(remove_label) % {"dish": name} gives: the name escaped
+                    label = labels[name] = Markup(remove_label % {"dish": escape(name)})
+                lines.append(DishLine(name, no_sample, remove_url(dish.id), remove_hx_url(dish.id), label))
+            meals.append(lines)
+        day_checks = []
+        for group in data["groups"]:
+            check = checks[group].get(day)
+            if check is not None:
+                day_checks.append(CheckLine(group_text[group], check.level, "%.0f" % check.totals.energy,
+                                            [(f.level, f.message) for f in check.findings], check.notes))
+        days.append(DayLine(day, day.isoformat(), text, data["day_levels"][day], *meals, day_checks))
+        for c in data["conflicts"].get(day, ()):
+            allergies.append(AllergyLine(text, c.child_name, c.dish, c.meal, c.reason))
+    return dict(lines=days, allergy_lines=allergies)
 
 
 # --- a day: meals served, samples, substitutions -----------------------------------------------------

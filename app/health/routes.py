@@ -14,6 +14,7 @@ from app.core.htmx import redirect_after_post, render
 from app.core.permissions import (GUARDIAN_SELF, MEALS_VIEW, OWN_CHILD, SESSION_ALLERGIES, SITE_MANAGE, SITE_VIEW,
                                   can_visit, register_loader, requires, url_if_allowed)
 from app.core.timeutil import local_now, local_today
+from app.core.urls import url_maker
 from app.core.views import save
 from app.extensions import db
 from app.health import bp, labels, queries, services
@@ -161,12 +162,19 @@ def _note_allergies_read(conflicts, site_id: int) -> None:
 
 def _week_page(season, form=None, *, status=200):
     monday = _monday(season)
-    recipes_list = queries.recipe_choices(season.site_id)
     data = queries.week(season, monday)
     _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
-    form = form or MenuDishForm(formdata=None, recipes=recipes_list, day=data["days"][0] if data["days"] else None)
+    can_manage = can_visit("health.menu_add", season_id=season)
+    if can_manage:  # the add form (and the dishes it offers), each dish's remove button: URLs and label
+        form = form or MenuDishForm(formdata=None, recipes=queries.recipe_choices(season.site_id),
+                                    day=data["days"][0] if data["days"] else None)
+        remove = (url_maker("health.menu_remove", "menu_dish_id"),
+                  url_maker("health.menu_remove", "menu_dish_id", week=monday.isoformat()),
+                  _("Remove %(dish)s", dish="%(dish)s"))
+    else:
+        remove = ()
     return render("health/week.html", "health/_week.html", status=status, site=season.site, form=form,
-                  recipes=recipes_list, can_manage=can_visit("health.menu_add", season_id=season), **data)
+                  can_manage=can_manage, **queries.week_lines(data, *remove), **data)
 
 
 @bp.route("/sites/<int:site_id>/menus")

@@ -265,3 +265,23 @@ def test_a_site_food_is_edited_and_bad_values_refused(client, db, login, world):
     from app.health.standards import allergen_codes
 
     assert allergen_codes(db.session.get(Food, food.id).allergens) == ["peanut", "sesame"]
+
+
+def test_an_auditor_reads_the_week_without_the_forms_and_their_dishes_query(client, db, login, world, make, dish,
+                                                                            count_queries):
+    """The add form (and the site's dishes it offers) and the remove buttons are built only for who may
+    use them: an auditor reads the dishes, checks and allergy list without the form's dishes read."""
+    make.enrolment(make.child(world.site, "张小花", allergies="花生"), world.season)
+    dish("米饭", [("粳米（标一）", 130)], day=MONDAY)
+    dish(*PEANUT_DISH, day=MONDAY)
+    counts: dict = {}
+    for role, reader in (("coordinator", client), ("auditor", client.application.test_client())):
+        login(reader, world.users[role])
+        reader.get(_week_url(world))
+        with count_queries() as seen:
+            page = reader.get(_week_url(world)).get_data(as_text=True)
+        counts[role] = [st for st in seen.statements if "FROM recipes" in st and "archived_at IS NULL" in st]
+        assert "宫保鸡丁" in page and 'data-testid="allergy-list"' in page and "kcal</summary>" in page
+        assert ('data-testid="menu-form"' in page) == (role == "coordinator")
+        assert ("/remove" in page) == (role == "coordinator")
+    assert len(counts["coordinator"]) == 1 and counts["auditor"] == []  # the form's dishes: only for who adds

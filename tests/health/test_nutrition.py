@@ -130,6 +130,18 @@ def test_vegetables_of_the_snack_count_for_the_day(std):
     assert levels["vegetable_kinds"] == "pass"
 
 
+def test_foods_without_values_in_the_lunch_or_the_snack_are_named_in_the_days_notes(std):
+    unknown = food("野菜", "vegetables")
+    unknown.energy_kcal = None
+    odd = food("自制酱", "other")
+    odd.protein_g = None
+    _, result = check(good_lunch(veg=[(VEG[0], 100), (unknown, 50)]), std, snack=[recipe("酱饼", (GRAIN, 30), (odd, 5))])
+    assert len(result.notes) == 1 and "自制酱、野菜" in result.notes[0], result.notes
+    assert result.totals.missing == {"野菜"}  # the lunch's own totals: the snack's foods are not in them
+    _, result = check(good_lunch(), std, snack=[recipe("果盘", (food("水果", "fruit"), 100))])
+    assert result.notes == []
+
+
 def test_the_same_staple_all_week_is_flagged_and_a_varied_week_passes(std):
     monday = date(2025, 7, 7)
     same = {monday + timedelta(days=i): (good_lunch(), []) for i in range(5)}
@@ -177,3 +189,37 @@ def test_a_food_named_in_the_profile_is_matched_by_name(std):
     child = SimpleNamespace(id=1, name="王芳", allergies="番茄")
     found = nutrition.conflicts([child], [("lunch", recipe("番茄炒蛋", (tomato, 50)))], std)
     assert [(c.dish, c.reason) for c in found] == [("番茄炒蛋", "番茄")]
+
+
+def test_a_weeks_matching_gives_each_day_what_matching_that_day_alone_gives(std):
+    """``match_days`` meets each recipe with the children once for the week (children indexed by
+    allergen and by the foods they name): each day must still get ``match``'s conflicts, in its order
+    (child by child, dish by dish, reason by reason), a dish served twice included."""
+    sauce = food("沙茶酱", "other", 500, 10, 40, 20, allergens=("peanut", "sesame"))
+    egg = food("鸡蛋（代表值）", "eggs", 140, 13, 9, 1, allergens=("egg",))
+    tomato = food("番茄 [西红柿]", "vegetables", 15, 1, 0, 3)
+    milk = food("牛奶", "milk", 60, 3, 3, 5, allergens=("milk",))
+    noodles = recipe("沙茶拌面", (GRAIN, 100), (sauce, 10))
+    canned = food("番茄（罐装）", "vegetables", 20, 1, 0, 4)  # the same short name twice: one reason
+    tomato_egg = recipe("番茄炒蛋", (tomato, 50), (egg, 40), (canned, 10))
+    plain = recipe("清炒青菜", (VEG[0], 100))
+    drink = recipe("牛奶", (milk, 200))
+    children = [SimpleNamespace(id=1, name="甲", allergies="花生、芝麻"),
+                SimpleNamespace(id=2, name="乙", allergies="番茄，鸡蛋"),
+                SimpleNamespace(id=3, name="丙", allergies="无"),
+                SimpleNamespace(id=4, name="丁", allergies="牛奶 番茄"),
+                SimpleNamespace(id=5, name="戊", allergies="")]
+    monday = date(2025, 7, 7)
+    days = {monday: [("lunch", tomato_egg), ("lunch", noodles), ("snack", drink)],
+            monday + timedelta(days=1): [("lunch", plain), ("snack", noodles), ("lunch", tomato_egg)],
+            monday + timedelta(days=2): [("lunch", plain)]}
+    allergic = nutrition.allergic(children, std)
+    read: dict = {}
+    week = nutrition.match_days(allergic, {day: nutrition.read_dishes(pairs, read) for day, pairs in days.items()})
+    assert week == {day: nutrition.match(allergic, nutrition.read_dishes(pairs)) for day, pairs in days.items()}
+    assert [(c.child_name, c.dish, c.meal, c.reason) for c in week[monday]] == [
+        ("甲", "沙茶拌面", "lunch", "Peanut"), ("甲", "沙茶拌面", "lunch", "Sesame"),
+        ("乙", "番茄炒蛋", "lunch", "Egg"), ("乙", "番茄炒蛋", "lunch", "番茄"),
+        ("丁", "番茄炒蛋", "lunch", "番茄"), ("丁", "牛奶", "snack", "Milk")]
+    assert week[monday + timedelta(days=2)] == []
+    assert nutrition.match_days([], {monday: []}) == {monday: []}
