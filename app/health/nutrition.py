@@ -446,6 +446,21 @@ def read_dishes(dishes, read: dict | None = None) -> list[tuple]:
     return menu
 
 
+def _allergen_reasons(common: int, labels: dict[str, str]) -> list[str]:
+    """The allergens of the bits ``common`` (a child's and a dish's), in ``ALLERGENS`` order, as the
+    reader's words; ``labels`` keeps each word once per matching."""
+    from app.health.labels import ALLERGEN_LABELS
+
+    reasons = []
+    for i, code in enumerate(ALLERGENS):
+        if common & (1 << i):
+            label = labels.get(code)
+            if label is None:
+                label = labels[code] = str(ALLERGEN_LABELS[code])
+            reasons.append(label)
+    return reasons
+
+
 _NOBODY: frozenset = frozenset()
 
 
@@ -454,8 +469,6 @@ def match_days(children: list[tuple], days: dict) -> dict:
     the children once for all the days: the children are indexed by allergen and by the food names
     their profiles name, so a recipe is only compared with the children it can concern; a day's
     conflicts then come in ``match``'s order (child by child, dish by dish)."""
-    from app.health.labels import ALLERGEN_LABELS
-
     found: dict = {}
     if not children:
         return {day: [] for day in days}
@@ -489,14 +502,7 @@ def match_days(children: list[tuple], days: dict) -> dict:
                 for pos in sorted(candidates):
                     _child, text, bits = children[pos]
                     common = bits & recipe_bits
-                    reasons = []
-                    if common:
-                        for i, code in enumerate(ALLERGENS):
-                            if common & (1 << i):
-                                label = labels.get(code)
-                                if label is None:
-                                    label = labels[code] = str(ALLERGEN_LABELS[code])
-                                reasons.append(label)
+                    reasons = _allergen_reasons(common, labels) if common else []
                     for name, lowered, food_bits in named:  # a food the profile names, unless its allergen matched
                         if lowered in text and name not in reasons and not food_bits & bits:
                             reasons.append(name)
@@ -517,8 +523,6 @@ def match_days(children: list[tuple], days: dict) -> dict:
 
 def match(children: list[tuple], menu: list[tuple]) -> list[Conflict]:
     """The conflicts of ``allergic`` children with ``read_dishes`` dishes, child by child, dish by dish."""
-    from app.health.labels import ALLERGEN_LABELS
-
     found: list[Conflict] = []
     if not children or not menu:
         return found
@@ -531,14 +535,7 @@ def match(children: list[tuple], menu: list[tuple]) -> list[Conflict]:
             if not common and named_here.isdisjoint(lowered_names):
                 continue
             names = [(name, food_bits) for name, lowered, food_bits in named if lowered in named_here]
-            reasons = []
-            if common:
-                for i, code in enumerate(ALLERGENS):
-                    if common & (1 << i):
-                        label = labels.get(code)
-                        if label is None:
-                            label = labels[code] = str(ALLERGEN_LABELS[code])
-                        reasons.append(label)
+            reasons = _allergen_reasons(common, labels) if common else []
             for name, food_bits in names:  # a food the profile names, unless its allergen already matched
                 if name not in reasons and not food_bits & bits:
                     reasons.append(name)
