@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
-from app.core.db import begin_write, prepared
+from app.core.db import begin_write, driver_statement
 from app.core.models import AuditChainHead, AuditEntry
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -86,9 +86,10 @@ def record_read(event: str, *, by, children: Iterable = (), site_id: int | None 
 def flush_reads() -> None:
     """Write the reads noted during this request (one INSERT) and commit them.
 
-    Cheap because it is the same few statements every time: they are built once (``prepared``) and
-    run on the session's connection as Core statements, and the request's read transaction is
-    carried on instead of being rolled back and opened again (which returned the connection to the
+    Cheap because it is the same few statements every time: they are compiled once per database
+    (``driver_statement``: a value the rows share, such as the time and the details, is converted
+    once per batch, not once per child) and run on the session's connection, and the request's
+    read transaction is carried on instead of being rolled back and opened again (which returned the connection to the
     pool, took it back and expired every loaded object) whenever it holds nothing but reads. If the
     request left a change behind (an object in the session, or on SQLite a write on the connection;
     PostgreSQL cannot tell, so there it is always), it is rolled back first, as before: this commit
@@ -104,11 +105,18 @@ def flush_reads() -> None:
         session.rollback()  # a GET changes nothing else: start from a clean transaction
         connection = session.connection()
     begin_write(session)  # SQLite: hold the write lock from reading the head to the commit
-    position, last = connection.execute(prepared("audit.head", _head_statement)).one()
+    dialect = connection.dialect
+    position, last = driver_statement("audit.head", _head_statement, dialect).execute(connection, [{}]).one()
     position, last = chain_reads(pending, position, last)  # before the insert: three statements in all
-    connection.execute(prepared("audit.insert", AuditEntry.__table__.insert), pending)
-    connection.execute(prepared("audit.move_head", _move_head_statement), {"new_seq": position, "new_hash": last})
+    driver_statement("audit.insert", AuditEntry.__table__.insert, dialect, _READ_COLUMNS).execute(connection, pending)
+    driver_statement("audit.move_head", _move_head_statement, dialect).execute(
+        connection, [{"new_seq": position, "new_hash": last}])
     session.commit()
+
+
+# what a noted read sets (``record_read`` and ``chain_reads``); the id comes from the database
+_READ_COLUMNS = ["at", "user_id", "site_id", "child_id", "action", "event", "details", "summary", "seq", "prev_hash",
+                 "hash"]
 
 
 def _only_reads(connection) -> bool:
@@ -149,6 +157,22 @@ def entry_hash(prev_hash: str, row) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _json_id(value) -> str:
+    """What the encoder writes for an id (an int or None), without going through it."""
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    return _ENCODER.encode(value)
+
+
+def _json_word(value: str) -> str:
+    """What the encoder writes for a hash (hex letters and digits), without going through it."""
+    if value.isascii() and value.isalnum():
+        return '"' + value + '"'
+    return _ENCODER.encode(value)
+
+
 def chain_reads(pending: list[dict], position: int, last: str) -> tuple[int, str]:
     """Give each noted read its position, the previous hash and its own hash, exactly as
     ``entry_hash`` would one by one; returns the new head. The reads one ``record_read`` noted
@@ -168,7 +192,8 @@ def chain_reads(pending: list[dict], position: int, last: str) -> tuple[int, str
                 + encode(values["user_id"]) + ",",
                 "," + encode(values["action"]) + "," + encode(values["event"]) + "," + encode(values["details"])
                 + "," + encode(values["summary"]) + "]")
-        payload = "[" + encode(last) + parts[0] + encode(values["site_id"]) + "," + encode(values["child_id"]) + parts[1]
+        payload = ("[" + _json_word(last) + parts[0] + _json_id(values["site_id"]) + "," + _json_id(values["child_id"])
+                   + parts[1])
         digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
         values.update(seq=position, prev_hash=last, hash=digest)
         last = digest
