@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import NamedTuple
 
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -214,10 +215,13 @@ def _menu_statement(full: bool):
             .order_by(m.day, m.meal, m.id, i.id))
 
 
-def _menu(site_id: int, first: date, last: date, *, full: bool = True) -> list[MenuEntry]:
+def _menu(site_id: int, first: date, last: date, *, full: bool = True, rows_out: list | None = None) -> list[MenuEntry]:
     """The dishes of ``first``..``last`` by day, meal and id, each recipe and food read once (``full``: see
-    ``_menu_statement``; without it, what the allergy matching and the dish lists read)."""
+    ``_menu_statement``; without it, what the allergy matching and the dish lists read). ``rows_out``
+    receives the rows read, everything the entries were made of."""
     rows = run(_menu_statement(full), dict(site_id=site_id, first=first, last=last)).all()
+    if rows_out is not None:
+        rows_out.extend(rows)
     entries: list[MenuEntry] = []
     recipes: dict[int, MenuRecipe] = {}
     foods: dict = {}
@@ -292,7 +296,8 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     the dishes with their foods and samples, and the enrolled children)."""
     std = standards()
     sunday = monday + timedelta(days=6)
-    dishes = _menu(season.site_id, monday, sunday)
+    rows: list = []
+    dishes = _menu(season.site_id, monday, sunday, rows_out=rows)
     days = week_days(season, monday, dishes)
     by_day: dict[date, dict[str, list[MenuEntry]]] = {day: {"lunch": [], "snack": []} for day in days}
     sampled = defaultdict(set)
@@ -311,14 +316,37 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     groups = list(mix) or [std.reference_group]
     recipes_by_day = {day: ([d.recipe for d in meals["lunch"]], [d.recipe for d in meals["snack"]])
                       for day, meals in by_day.items()}
-    checks = {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
-                                          females=mix.get(group, (1, 1))[1]) for group in groups}
+    checks = _week_checks(std, (tuple(rows), tuple(days), tuple((group, mix.get(group)) for group in groups)),
+                          lambda: {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
+                                                               females=mix.get(group, (1, 1))[1]) for group in groups})
     day_levels = {day: nutrition.worst(checks[g][day].level for g in groups if day in checks[g]) for day in days}
     return dict(season=season, monday=monday, days=days, by_day=by_day, groups=groups, mix=mix, checks=checks,
                 day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(_chinese()),
                 today=local_today(),
                 previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
                 has_previous=monday > season.start_date, has_next=sunday < season.end_date)
+
+
+# A week's checks, kept per process: they follow from the week's menu rows (every dish, recipe, food and
+# nutrient value the check reads), the days judged, the age groups with their sex mix, the standards and
+# the language of the messages, and nothing else, so a second view of an unchanged week (a reload, a
+# colleague, the printed menu) reads its checks instead of working them out again. An edit changes the
+# rows, and so the key; the standards' object is part of it (a reloaded file is a new object).
+_CHECKS: dict = {}
+_CHECKS_MAX = 512
+
+
+def _week_checks(std: Standards, key: tuple, check) -> dict:
+    """``check()``'s answer for ``key`` in this language with these standards, kept (and read only)."""
+    key = (id(std), str(get_locale()), key)
+    found = _CHECKS.get(key)
+    if found is not None and found[0] is std:
+        return found[1]
+    checks = check()
+    if len(_CHECKS) >= _CHECKS_MAX:
+        _CHECKS.clear()
+    _CHECKS[key] = (std, checks)
+    return checks
 
 
 # The week's page as its template writes it (``week_lines``): each value worked out here once, where a

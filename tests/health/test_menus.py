@@ -285,3 +285,34 @@ def test_an_auditor_reads_the_week_without_the_forms_and_their_dishes_query(clie
         assert ('data-testid="menu-form"' in page) == (role == "coordinator")
         assert ("/remove" in page) == (role == "coordinator")
     assert len(counts["coordinator"]) == 1 and counts["auditor"] == []  # the form's dishes: only for who adds
+
+
+def test_a_weeks_check_follows_every_change_of_what_it_reads(client, db, login, world, make, dish):
+    """The week's checks are kept between views of an unchanged week; a change to a food's values, a
+    dish added, a child enrolled of another age group or another language shows on the next view."""
+    food = Food(site_id=world.site.id, name_zh="自制米饭", food_group="grains_tubers", energy_kcal=100, protein_g=2,
+                fat_g=1, carb_g=20)
+    db.session.add(food)
+    db.session.commit()
+    dish("家常饭", [("自制米饭", 100)], day=MONDAY)
+    make.enrolment(make.child(world.site, "王一", birth_date=date(2015, 3, 1)), world.season)
+    login(client, world.users["coordinator"])
+
+    def monday():
+        page = _week(client, world)
+        day = page.split('data-testid="day-2025-07-07"')[1].split("</article>")[0]
+        return "".join(part.split("</details>")[0] for part in day.split('<details class="menu-check"')[1:])
+
+    first = monday()
+    assert "能量 100 千卡" in first and first == monday(), first  # a second view reads the same
+    form = _food_form(name_zh="自制米饭", food_group="grains_tubers", energy_kcal="250", protein_g="2", fat_g="1",
+                      carb_g="20", allergens=[])
+    assert client.post(f"/foods/{food.id}/edit", data=form).status_code == 303
+    assert "能量 250 千卡" in monday()
+    dish("番茄炒蛋", [("番茄 [西红柿]", 40), ("鸡蛋（代表值）", 20)], day=MONDAY)
+    assert "能量 250 千卡" not in monday()
+    assert "6–8 岁" not in monday()
+    make.enrolment(make.child(world.site, "王二", birth_date=date(2018, 3, 1)), world.season)
+    assert "6–8 岁" in monday()
+    client.post("/auth/language", data={"locale": "en"})
+    assert "Energy " in monday() and "能量" not in monday()
