@@ -351,17 +351,17 @@ def _week_checks(std: Standards, key: tuple, check) -> dict:
 
 # The week's page as its template writes it (``week_lines``): each value worked out here once, where a
 # call costs a tenth of one in a template, and read there by unpacking, not by attribute.
-DishLine = namedtuple("DishLine", "name no_sample remove_url remove_hx_url remove_label")
+DishLine = namedtuple("DishLine", "name no_sample remove_url remove_label")
 CheckLine = namedtuple("CheckLine", "group level energy findings notes")  # findings: (level, message)
 DayLine = namedtuple("DayLine", "day iso text level lunch snack checks")
 AllergyLine = namedtuple("AllergyLine", "day child_name dish meal reason")
 
 
-def week_lines(data: dict, remove_url=None, remove_hx_url=None, remove_label=None) -> dict:
+def week_lines(data: dict, remove_url=None, remove_label=None) -> dict:
     """``week(...)``'s days as the week's page shows them: per day its ISO date, date text, level,
     lunch and snack (``DishLine``: the dish's name, whether a sample is missing and, with
-    ``remove_url``/``remove_hx_url`` (``url_maker`` functions of the dish's id) and ``remove_label``
-    (the translated text, trusted, with a ``%(dish)s``), its remove button's URLs and label as Markup
+    ``remove_url`` (a ``url_maker`` function of the dish's id) and ``remove_label``
+    (the translated text, trusted, with a ``%(dish)s``), its remove button's URL and label as Markup
     with the name escaped), and the checks of the age
     groups that judged it (``CheckLine``: the group's label, level, energy as shown, findings as
     (level, message) and notes); and the allergy list in its order (``AllergyLine``)."""
@@ -383,12 +383,12 @@ def week_lines(data: dict, remove_url=None, remove_hx_url=None, remove_label=Non
                 name = dish.recipe.name
                 no_sample = unsampled and dish.recipe_id not in day_sampled
                 if remove_url is None:
-                    lines.append(DishLine(name, no_sample, None, None, None))
+                    lines.append(DishLine(name, no_sample, None, None))
                     continue
                 label = labels.get(name)
                 if label is None:  # what Markup(remove_label) % {"dish": name} gives: the name escaped
                     label = labels[name] = Markup(remove_label % {"dish": escape(name)})
-                lines.append(DishLine(name, no_sample, remove_url(dish.id), remove_hx_url(dish.id), label))
+                lines.append(DishLine(name, no_sample, remove_url(dish.id), label))
             meals.append(lines)
         day_checks = []
         for group in data["groups"]:

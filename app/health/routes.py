@@ -160,21 +160,41 @@ def _note_allergies_read(conflicts, site_id: int) -> None:
         audit.record_read("health.allergies_viewed", by=current_user, children=children.values())
 
 
-def _week_page(season, form=None, *, status=200):
+def _add_form(season, day) -> MenuDishForm:
+    return MenuDishForm(formdata=None, recipes=queries.recipe_choices(season.site_id), day=day)
+
+
+def _week_page(season, form=None, *, status=200, adding=False, add_day=None):
+    """The week's menus. The add form is in the page when it has something to say (``form``: its
+    errors), or when the person is adding (``adding``: a dish was just added, or the form was asked
+    for without htmx), open, for ``add_day`` (else the week's first day); otherwise "Add a dish"
+    fetches it when opened: most views of the week add nothing, and the form with the site's
+    dishes is a good part of the page's cost."""
     monday = _monday(season)
     data = queries.week(season, monday)
     _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
     can_manage = can_visit("health.menu_add", season_id=season)
-    if can_manage:  # the add form (and the dishes it offers), each dish's remove button: URLs and label
-        form = form or MenuDishForm(formdata=None, recipes=queries.recipe_choices(season.site_id),
-                                    day=data["days"][0] if data["days"] else None)
-        remove = (url_maker("health.menu_remove", "menu_dish_id"),
-                  url_maker("health.menu_remove", "menu_dish_id", week=monday.isoformat()),
+    if can_manage:  # the add form when adding, each dish's remove button: URL and label
+        if form is None and adding:
+            form = _add_form(season, add_day or (data["days"][0] if data["days"] else None))
+        remove = (url_maker("health.menu_remove", "menu_dish_id", week=monday.isoformat()),
                   _("Remove %(dish)s", dish="%(dish)s"))
     else:
         remove = ()
     return render("health/week.html", "health/_week.html", status=status, site=season.site, form=form,
                   can_manage=can_manage, **queries.week_lines(data, *remove), **data)
+
+
+@bp.route("/seasons/<int:season_id>/menus/add")
+@requires(SITE_MANAGE)
+def menu_add_form(season: Season):
+    """The add form, fetched by htmx when "Add a dish" is opened; without htmx, the week with it open."""
+    if not request.htmx:
+        return _week_page(season, adding=True)
+    monday = _monday(season)
+    days = queries.week_days(season, monday, ())
+    return render("health/_menu_form.html", "health/_menu_form.html", season=season, week_arg=monday.isoformat(),
+                  form=_add_form(season, days[0] if days else None))
 
 
 @bp.route("/sites/<int:site_id>/menus")
@@ -203,7 +223,7 @@ def _week_url(season, day=None):
 def menu_add(season: Season):
     form = MenuDishForm(recipes=queries.recipe_choices(season.site_id))
     return save(form, lambda values: services.add_menu_dish(season, values, by=current_user),
-                done=lambda dish: _week_page(season) if request.htmx else redirect_after_post(
+                done=lambda dish: _week_page(season, adding=True, add_day=dish.day) if request.htmx else redirect_after_post(
                     _week_url(season, dish.day), notice=_("Dish added to the menu.")),
                 again=lambda: _week_page(season, form))
 

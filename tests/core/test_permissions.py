@@ -129,6 +129,7 @@ EXPECTED_NEED = {
     "health.meal_day": "site.view",
     "health.medicine_add": "site.manage",
     "health.menu_add": "site.manage",
+    "health.menu_add_form": "site.manage",
     "health.menu_copy": "site.manage",
     "health.menu_pdf": "meals.view",
     "health.menu_remove": "site.manage",

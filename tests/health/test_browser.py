@@ -1,5 +1,6 @@
-"""In the browser: the coordinator adds a dish to the week's menu with htmx, sees the day's check
-change, an invalid day answered in place, and removes the dish again."""
+"""In the browser: the coordinator opens "Add a dish" (the form comes then), adds a dish to the
+week's menu with htmx, sees the day's check change, an invalid day answered in place, and removes
+the dish again in place."""
 from __future__ import annotations
 
 import pytest
@@ -18,6 +19,7 @@ def test_add_and_remove_a_dish_on_the_week_grid(page, browser_login, world, make
     page.goto(f"/seasons/{world.season.id}/menus?week={MONDAY.isoformat()}")
     monday = page.locator(f"[data-testid=day-{MONDAY.isoformat()}]")
     expect(monday).to_contain_text("米饭")
+    expect(page.locator("[data-testid=menu-form]")).to_have_count(0)  # fetched when "Add a dish" opens
     page.click("[data-testid=menu-week] summary.button")
     form = page.locator("[data-testid=menu-form]")
     form.locator("input[name=day]").fill("2025-09-30")  # outside the season: answered in place
@@ -29,7 +31,9 @@ def test_add_and_remove_a_dish_on_the_week_grid(page, browser_login, world, make
     form.locator("button.primary").click()
     expect(monday).to_contain_text("宫保鸡丁")
     expect(page.locator("[data-testid=allergy-list]")).to_contain_text("张小花")
-    monday.locator("button[aria-label='移除宫保鸡丁']").click()
+    with page.expect_response(lambda r: "/remove" in r.url) as removed:
+        monday.locator("button[aria-label='移除宫保鸡丁']").click()
+    assert removed.value.request.headers.get("hx-request") == "true"  # in place, not a new page
     expect(monday).not_to_contain_text("宫保鸡丁")
     expect(page.locator("[data-testid=allergy-list]")).to_have_count(0)
     assert page.console_errors == []

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 
-from app.health.models import Food, MenuDish, RecipeItem
+from app.health.models import Food, MenuDish, Recipe, RecipeItem
 from tests.health.conftest import MONDAY
 
 LUNCH = [("米饭", [("粳米（标一）", 135)]),
@@ -154,8 +154,10 @@ def test_the_week_escapes_a_dishs_name_in_the_list_and_in_its_remove_button(clie
     assert "<li>鸡蛋&lt;饼&gt; &amp; 粥" in page and 'aria-label="移除鸡蛋&lt;饼&gt; &amp; 粥"' in page
     assert "鸡蛋<饼>" not in page
     menu_dish = db.session.query(MenuDish).one()
-    assert (f'action="/menu-dishes/{menu_dish.id}/remove" '
-            f'hx-post="/menu-dishes/{menu_dish.id}/remove?week={MONDAY.isoformat()}"') in page
+    assert (f'<button type="submit" form="menu-remove" formaction="/menu-dishes/{menu_dish.id}/remove?'
+            f'week={MONDAY.isoformat()}" class="linklike" aria-label="移除鸡蛋&lt;饼&gt; &amp; 粥">×</button>') in page
+    remove_form = page.split('<form id="menu-remove"')[1].split("</form>")[0]
+    assert 'method="post"' in remove_form and 'name="csrf_token"' in remove_form
     assert f'<a href="/seasons/{world.season.id}/meals?day={MONDAY.isoformat()}">' in page
     assert '<span class="tag level-' in page and "kcal</summary>" in page
 
@@ -233,8 +235,6 @@ def test_volunteers_and_other_sites_see_no_menu(client, login, world):
 
 
 def test_dish_form_bad_input(client, db, login, world, dish):
-    from app.health.models import Recipe
-
     dish("米饭")
     login(client, world.users["coordinator"])
     url = f"/sites/{world.site.id}/recipes"
@@ -267,24 +267,40 @@ def test_a_site_food_is_edited_and_bad_values_refused(client, db, login, world):
     assert allergen_codes(db.session.get(Food, food.id).allergens) == ["peanut", "sesame"]
 
 
-def test_an_auditor_reads_the_week_without_the_forms_and_their_dishes_query(client, db, login, world, make, dish,
-                                                                            count_queries):
-    """The add form (and the site's dishes it offers) and the remove buttons are built only for who may
-    use them: an auditor reads the dishes, checks and allergy list without the form's dishes read."""
+def test_the_add_form_comes_when_it_is_opened_and_only_for_who_may_add(client, db, login, world, make, dish,
+                                                                      count_queries):
+    """The week's page leaves the add form (and the site's dishes it offers) out: "Add a dish" fetches
+    it when opened (htmx), or opens the week with it (a plain link); an auditor gets neither, nor
+    the remove buttons. After a dish is added with htmx, the form stays open on the same day."""
     make.enrolment(make.child(world.site, "张小花", allergies="花生"), world.season)
     dish("米饭", [("粳米（标一）", 130)], day=MONDAY)
     dish(*PEANUT_DISH, day=MONDAY)
-    counts: dict = {}
+    dish("番茄炒蛋", [("番茄 [西红柿]", 40), ("鸡蛋（代表值）", 20)])
+    form_url = f"/seasons/{world.season.id}/menus/add?week={MONDAY.isoformat()}"
     for role, reader in (("coordinator", client), ("auditor", client.application.test_client())):
         login(reader, world.users[role])
         reader.get(_week_url(world))
         with count_queries() as seen:
             page = reader.get(_week_url(world)).get_data(as_text=True)
-        counts[role] = [st for st in seen.statements if "FROM recipes" in st and "archived_at IS NULL" in st]
+        assert [st for st in seen.statements if "FROM recipes" in st and "archived_at IS NULL" in st] == []
         assert "宫保鸡丁" in page and 'data-testid="allergy-list"' in page and "kcal</summary>" in page
-        assert ('data-testid="menu-form"' in page) == (role == "coordinator")
+        assert 'data-testid="menu-form"' not in page
+        assert (f'hx-get="{form_url.replace("&", "&amp;")}" hx-trigger="toggle from:closest details once"'
+                in page) == (role == "coordinator")
         assert ("/remove" in page) == (role == "coordinator")
-    assert len(counts["coordinator"]) == 1 and counts["auditor"] == []  # the form's dishes: only for who adds
+        fragment = reader.get(form_url, headers={"HX-Request": "true"})
+        assert fragment.status_code == (200 if role == "coordinator" else 403)
+    htmx = client.get(form_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert htmx.lstrip().startswith("<form") and 'data-testid="menu-form"' in htmx and "番茄炒蛋" in htmx and "<html" not in htmx
+    assert f'value="{MONDAY.isoformat()}"' in htmx  # the week's first day
+    plain = client.get(form_url).get_data(as_text=True)
+    assert '<details class="add-form" open>' in plain and 'data-testid="menu-form"' in plain and "<html" in plain
+    tomato = db.session.query(Recipe).filter_by(name="番茄炒蛋").one()
+    wednesday = (MONDAY + timedelta(days=2)).isoformat()
+    added = client.post(_week_url(world), data={"day": wednesday, "meal": "lunch", "recipe_id": tomato.id},
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert '<details class="add-form" open>' in added and f'value="{wednesday}"' in added
+    assert "番茄炒蛋" in added.split(f'data-testid="day-{wednesday}"')[1].split("</article>")[0]
 
 
 def test_a_weeks_check_follows_every_change_of_what_it_reads(client, db, login, world, make, dish):
