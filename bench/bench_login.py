@@ -2,7 +2,7 @@
 """Pages under gunicorn on district-size data: worker CPU per request, as a ratio against a bare
 Flask route served the same way in the same run, with the SQL statements each page runs.
 
-    .venv/bin/python bench/bench_login.py [--rounds 3] [--seconds 1.5] [--json out.json]
+    .venv/bin/python bench/bench_login.py [--rounds 5] [--seconds 1.5] [--json out.json]
                                           [--before before.json] [--write]
 
 * Data: bench/district.py (12 sites, ~5,000 children, 240 volunteers, ~8,000 hour entries), SQLite.
@@ -141,7 +141,7 @@ def memory_check(env: dict, district) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=1.5, help="worker CPU per page and round")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--before", help="figures of an earlier run (its --json), shown beside")

@@ -4,7 +4,7 @@ fully scheduled district season: worker CPU per request as a ratio against a bar
 served the same way in the same run, SQL statements per page, the season's menu check, and a
 printed group timetable against the same PDF with Latin text only (WeasyPrint's floor).
 
-    .venv/bin/python bench/bench_schedule.py [--rounds 3] [--seconds 1.5] [--json out.json]
+    .venv/bin/python bench/bench_schedule.py [--rounds 5] [--seconds 1.5] [--json out.json]
                                              [--before before.json] [--write] [--html DIR]
 
 * Data: bench/district.py (12 sites, ~5,000 children, 240 volunteers) plus bench/district_season.py
@@ -268,7 +268,7 @@ def build(instance: Path, html_dir: Path | None, pdf_runs: int):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=1.5, help="worker CPU per page and round")
     parser.add_argument("--pdf-runs", type=int, default=7)
     parser.add_argument("--json", help="write the figures here")
