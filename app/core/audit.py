@@ -89,8 +89,9 @@ def flush_reads() -> None:
     Cheap because it is the same few statements every time: they are compiled once per database
     (``driver_statement``: a value the rows share, such as the time and the details, is converted
     once per batch, not once per child) and run on the session's connection, and the request's
-    read transaction is carried on instead of being rolled back and opened again (which returned the connection to the
-    pool, took it back and expired every loaded object) whenever it holds nothing but reads. If the
+    read transaction is carried on instead of being rolled back and opened again (which returned
+    the connection to the pool, took it back and expired every loaded object) whenever it holds
+    nothing but reads. If the
     request left a change behind (an object in the session, or on SQLite a write on the connection;
     PostgreSQL cannot tell, so there it is always), it is rolled back first, as before: this commit
     writes the audit rows and nothing else."""

@@ -316,9 +316,11 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
     groups = list(mix) or [std.reference_group]
     recipes_by_day = {day: ([d.recipe for d in meals["lunch"]], [d.recipe for d in meals["snack"]])
                       for day, meals in by_day.items()}
-    checks = _week_checks(std, (tuple(rows), tuple(days), tuple((group, mix.get(group)) for group in groups)),
-                          lambda: {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
-                                                               females=mix.get(group, (1, 1))[1]) for group in groups})
+    def check() -> dict:
+        return {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
+                                            females=mix.get(group, (1, 1))[1]) for group in groups}
+
+    checks = _week_checks(std, (tuple(rows), tuple(days), tuple((group, mix.get(group)) for group in groups)), check)
     day_levels = {day: nutrition.worst(checks[g][day].level for g in groups if day in checks[g]) for day in days}
     return dict(season=season, monday=monday, days=days, by_day=by_day, groups=groups, mix=mix, checks=checks,
                 day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(_chinese()),

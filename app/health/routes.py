@@ -223,8 +223,8 @@ def _week_url(season, day=None):
 def menu_add(season: Season):
     form = MenuDishForm(recipes=queries.recipe_choices(season.site_id))
     return save(form, lambda values: services.add_menu_dish(season, values, by=current_user),
-                done=lambda dish: _week_page(season, adding=True, add_day=dish.day) if request.htmx else redirect_after_post(
-                    _week_url(season, dish.day), notice=_("Dish added to the menu.")),
+                done=lambda dish: _week_page(season, adding=True, add_day=dish.day) if request.htmx
+                else redirect_after_post(_week_url(season, dish.day), notice=_("Dish added to the menu.")),
                 again=lambda: _week_page(season, form))
 
 
