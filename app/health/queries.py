@@ -333,9 +333,11 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
 # nutrient value the check reads), the days judged, the age groups with their sex mix, the standards and
 # the language of the messages, and nothing else, so a second view of an unchanged week (a reload, a
 # colleague, the printed menu) reads its checks instead of working them out again. An edit changes the
-# rows, and so the key; the standards' object is part of it (a reloaded file is a new object).
+# rows, and so the key; the standards' object is part of it (a reloaded file is a new object). An entry
+# (its key's rows and the week's checks) holds ~90 KB for the bench's full week of four age groups
+# (tracemalloc): 64 weeks, more than a district's sites look at in a day, stay under 6 MB per worker.
 _CHECKS: dict = {}
-_CHECKS_MAX = 512
+_CHECKS_MAX = 64
 
 
 def _week_checks(std: Standards, key: tuple, check) -> dict:
