@@ -211,7 +211,7 @@ def build(instance: Path, html_dir: Path | None, pdf_runs: int):
 
             def check_season():
                 db.session.expire_all()
-                health._CHECKS.clear()  # worked out, not read from what an earlier view kept
+                health._WEEKS.clear()  # worked out, not read from what an earlier view kept
                 for monday in mondays:
                     health.week(s, monday)
 

@@ -18,11 +18,28 @@ from markupsafe import Markup, escape
 
 from app.core.permissions import grants_key
 
-# stand-ins: private-use characters, which no translation, URL or label of the chrome contains
-_SLOTS = {"csrf": "\ue000csrf\ue000", "next": "\ue000next\ue000", "name": "\ue000name\ue000"}
-_SLOT = re.compile("\ue000(csrf|next|name)\ue000")
+# stand-ins: private-use characters, which no translation, URL or label of a kept piece contains
+SLOTS = {name: f"\ue000{name}\ue000" for name in ("csrf", "next", "name", "allergies")}
+_SLOT = re.compile("\ue000(%s)\ue000" % "|".join(SLOTS))
 _KEPT: dict[tuple, tuple[list[str], list[str]]] = {}
 _MAX = 2000
+
+
+def slotted(html: str) -> tuple[list[str], list[str]]:
+    """HTML rendered with ``SLOTS`` as stand-ins for the values that differ per request, cut at them
+    to be kept: (the texts, the slots between them)."""
+    pieces = _SLOT.split(html)  # text, slot, text, slot, ..., text
+    return pieces[0::2], pieces[1::2]
+
+
+def filled(kept: tuple[list[str], list[str]], values: dict[str, str]) -> Markup:
+    """A ``slotted`` piece with each stand-in replaced by its value, escaped as Jinja would escape it."""
+    texts, slots = kept
+    out = [texts[0]]
+    for slot, text in zip(slots, texts[1:]):
+        out.append(escape(values[slot]))
+        out.append(text)
+    return Markup("".join(out))
 
 
 def page_chrome(csrf: str) -> Markup:
@@ -33,21 +50,13 @@ def page_chrome(csrf: str) -> Markup:
            g.get("open_alerts_badge", 0) if signed_in else 0)
     kept = _KEPT.get(key)
     if kept is None:
-        html = render_template("_chrome.html", slot_csrf=_SLOTS["csrf"], slot_next=_SLOTS["next"],
-                               slot_name=_SLOTS["name"])
-        pieces = _SLOT.split(html)  # text, slot, text, slot, ..., text
-        kept = (pieces[0::2], pieces[1::2])
+        kept = slotted(render_template("_chrome.html", slot_csrf=SLOTS["csrf"], slot_next=SLOTS["next"],
+                                       slot_name=SLOTS["name"]))
         if len(_KEPT) >= _MAX:
             _KEPT.clear()
         _KEPT[key] = kept
-    texts, slots = kept
-    values = {"csrf": escape(csrf), "next": escape(request.full_path.rstrip("?")),
-              "name": escape(user.display_name) if signed_in else ""}
-    out = [texts[0]]
-    for slot, text in zip(slots, texts[1:]):
-        out.append(values[slot])
-        out.append(text)
-    return Markup("".join(out))
+    return filled(kept, {"csrf": csrf, "next": request.full_path.rstrip("?"),
+                         "name": user.display_name if signed_in else ""})
 
 
 # --- tab bars: the same for every view of one page of one site by one person --------------------------

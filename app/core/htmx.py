@@ -7,12 +7,17 @@ differ by that header say so with ``Vary: HX-Request``. HX-* headers come only f
 from __future__ import annotations
 
 from flask import flash, redirect, render_template
+from markupsafe import Markup
 from htmx_flask import make_response, request
 
 
-def render(template: str, fragment: str | None = None, /, *, status: int = 200, trigger=None, **context):
-    """Render ``fragment`` for htmx requests and the full-page ``template`` otherwise."""
-    if request.htmx and fragment:
+def render(template: str, fragment: str | Markup | None = None, /, *, status: int = 200, trigger=None,
+           **context):
+    """Render ``fragment`` for htmx requests and the full-page ``template`` otherwise. ``fragment``
+    is a template's name, or HTML already rendered (a kept piece, which ``template`` shows too)."""
+    if request.htmx and isinstance(fragment, Markup):
+        body = fragment
+    elif request.htmx and fragment:
         body = render_template(fragment, **context)
     else:
         body = render_template(template, **context)

@@ -320,11 +320,12 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
         return {group: nutrition.check_week(recipes_by_day, group, std, males=mix.get(group, (1, 1))[0],
                                             females=mix.get(group, (1, 1))[1]) for group in groups}
 
-    checks = _week_checks(std, (tuple(rows), tuple(days), tuple((group, mix.get(group)) for group in groups)), check)
+    kept = _kept_week(std, (tuple(rows), tuple(days), tuple((group, mix.get(group)) for group in groups)), check)
+    checks = kept.checks
     day_levels = {day: nutrition.worst(checks[g][day].level for g in groups if day in checks[g]) for day in days}
     return dict(season=season, monday=monday, days=days, by_day=by_day, groups=groups, mix=mix, checks=checks,
                 day_levels=day_levels, conflicts=conflicts, sampled=sampled, notes=std.notes(_chinese()),
-                today=local_today(),
+                today=local_today(), kept=kept,
                 previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
                 has_previous=monday > season.start_date, has_next=sunday < season.end_date)
 
@@ -333,24 +334,35 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
 # nutrient value the check reads), the days judged, the age groups with their sex mix, the standards and
 # the language of the messages, and nothing else, so a second view of an unchanged week (a reload, a
 # colleague, the printed menu) reads its checks instead of working them out again. An edit changes the
-# rows, and so the key; the standards' object is part of it (a reloaded file is a new object). An entry
-# (its key's rows and the week's checks) holds ~90 KB for the bench's full week of four age groups
-# (tracemalloc): 64 weeks, more than a district's sites look at in a day, stay under 6 MB per worker.
-_CHECKS: dict = {}
-_CHECKS_MAX = 64
+# rows, and so the key; the standards' object is part of it (a reloaded file is a new object).
+# ``pages`` keeps the week's section of the page as rendered from them and the few other values it
+# shows (health/routes.py), without the allergy list, so it goes when the week does: nothing about a
+# child is kept. An entry holds ~90 KB for the bench's full week of four age groups (tracemalloc), and
+# ~25 KB more per kept rendering: 64 weeks, more than a district's sites look at in a day, stay under
+# 10 MB per worker.
+class KeptWeek:
+    __slots__ = ("std", "checks", "pages")
+
+    def __init__(self, std: Standards, checks: dict):
+        self.std, self.checks, self.pages = std, checks, {}
 
 
-def _week_checks(std: Standards, key: tuple, check) -> dict:
-    """``check()``'s answer for ``key`` in this language with these standards, kept (and read only)."""
+_WEEKS: dict = {}
+_WEEKS_MAX = 64
+
+
+def _kept_week(std: Standards, key: tuple, check) -> KeptWeek:
+    """The week kept for ``key`` in this language with these standards (its checks: ``check()``),
+    kept (and read only)."""
     key = (id(std), str(get_locale()), key)
-    found = _CHECKS.get(key)
-    if found is not None and found[0] is std:
-        return found[1]
-    checks = check()
-    if len(_CHECKS) >= _CHECKS_MAX:
-        _CHECKS.clear()
-    _CHECKS[key] = (std, checks)
-    return checks
+    found = _WEEKS.get(key)
+    if found is not None and found.std is std:
+        return found
+    kept = KeptWeek(std, check())
+    if len(_WEEKS) >= _WEEKS_MAX:
+        _WEEKS.clear()
+    _WEEKS[key] = kept
+    return kept
 
 
 # The week's page as its template writes it (``week_lines``): each value worked out here once, where a
@@ -361,23 +373,21 @@ DayLine = namedtuple("DayLine", "day iso text level lunch snack checks")
 AllergyLine = namedtuple("AllergyLine", "day child_name dish meal reason")
 
 
-def week_lines(data: dict, remove_url=None, remove_label=None) -> dict:
+def week_lines(data: dict, remove_url=None, remove_label=None) -> list[DayLine]:
     """``week(...)``'s days as the week's page shows them: per day its ISO date, date text, level,
     lunch and snack (``DishLine``: the dish's name, whether a sample is missing and, with
     ``remove_url`` (a ``url_maker`` function of the dish's id) and ``remove_label``
     (the translated text, trusted, with a ``%(dish)s``), its remove button's URL and label as Markup
-    with the name escaped), and the checks of the age
-    groups that judged it (``CheckLine``: the group's label, level, energy as shown, findings as
-    (level, message) and notes); and the allergy list in its order (``AllergyLine``)."""
+    with the name escaped), and the checks of the age groups that judged it (``CheckLine``: the
+    group's label, level, energy as shown, findings as (level, message) and notes)."""
     from app.core.formats import format_date
     from app.health.labels import AGE_GROUP_LABELS
 
     today, sampled, checks, by_day = data["today"], data["sampled"], data["checks"], data["by_day"]
     group_text = {group: str(AGE_GROUP_LABELS[group]) for group in data["groups"]}
     labels: dict[str, object] = {}  # the remove button's label per dish name
-    days, allergies = [], []
+    days = []
     for day in data["days"]:
-        text = format_date(day)
         unsampled = day <= today
         day_sampled = sampled.get(day, ())
         meals = []
@@ -400,10 +410,16 @@ def week_lines(data: dict, remove_url=None, remove_label=None) -> dict:
             if check is not None:
                 day_checks.append(CheckLine(group_text[group], check.level, "%.0f" % check.totals.energy,
                                             [(f.level, f.message) for f in check.findings], check.notes))
-        days.append(DayLine(day, day.isoformat(), text, data["day_levels"][day], *meals, day_checks))
-        for c in data["conflicts"].get(day, ()):
-            allergies.append(AllergyLine(text, c.child_name, c.dish, c.meal, c.reason))
-    return dict(lines=days, allergy_lines=allergies)
+        days.append(DayLine(day, day.isoformat(), format_date(day), data["day_levels"][day], *meals, day_checks))
+    return days
+
+
+def allergy_lines(data: dict) -> list[AllergyLine]:
+    """``week(...)``'s allergy conflicts as the week's page lists them, day by day (``AllergyLine``)."""
+    from app.core.formats import format_date
+
+    return [AllergyLine(format_date(day), c.child_name, c.dish, c.meal, c.reason)
+            for day in data["days"] for c in data["conflicts"].get(day, ())]
 
 
 # --- a day: meals served, samples, substitutions -----------------------------------------------------

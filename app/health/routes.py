@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from app.core import audit
 from app.core.args import arg_date
+from app.core.chrome import SLOTS, filled, slotted
 from app.core.htmx import redirect_after_post, render
 from app.core.permissions import (GUARDIAN_SELF, MEALS_VIEW, OWN_CHILD, SESSION_ALLERGIES, SITE_MANAGE, SITE_VIEW,
                                   can_visit, register_loader, requires, url_if_allowed)
@@ -174,15 +177,38 @@ def _week_page(season, form=None, *, status=200, adding=False, add_day=None):
     data = queries.week(season, monday)
     _note_allergies_read([c for found in data["conflicts"].values() for c in found], season.site_id)
     can_manage = can_visit("health.menu_add", season_id=season)
-    if can_manage:  # the add form when adding, each dish's remove button: URL and label
-        if form is None and adding:
-            form = _add_form(season, add_day or (data["days"][0] if data["days"] else None))
-        remove = (url_maker("health.menu_remove", "menu_dish_id", week=monday.isoformat()),
-                  _("Remove %(dish)s", dish="%(dish)s"))
-    else:
-        remove = ()
-    return render("health/week.html", "health/_week.html", status=status, site=season.site, form=form,
-                  can_manage=can_manage, **queries.week_lines(data, *remove), **data)
+    if can_manage and form is None and adding:
+        form = _add_form(season, add_day or (data["days"][0] if data["days"] else None))
+    section = _week_section(season, data, can_manage, form)
+    return render("health/week.html", section, status=status, site=season.site, season=season, section=section)
+
+
+# The rendered sections of a week kept with it (``data["kept"].pages``), at most this many per week
+_SECTIONS_MAX = 8
+
+
+def _week_section(season, data: dict, can_manage: bool, form) -> Markup:
+    """The week's section (health/_week.html), kept with the week's checks under everything else it
+    shows (who may manage the week, today, the week, the season and its dates, where the app is
+    served) unless it carries the add form; the CSRF token and the allergy list are filled in on
+    every view (a kept piece holds nothing about a child). A test changes each of these and sees the
+    next view change."""
+    key = (can_manage, data["today"], data["monday"], season.id, season.start_date, season.end_date,
+           request.script_root, id(current_app.url_map))
+    pages = data["kept"].pages
+    kept = pages.get(key) if form is None else None
+    if kept is None:
+        remove = ((url_maker("health.menu_remove", "menu_dish_id", week=data["monday"].isoformat()),
+                   _("Remove %(dish)s", dish="%(dish)s")) if can_manage else ())
+        kept = slotted(render_template("health/_week.html", csrf=SLOTS["csrf"], allergies=SLOTS["allergies"],
+                                       form=form, can_manage=can_manage, lines=queries.week_lines(data, *remove),
+                                       **data))
+        if form is None:
+            if len(pages) >= _SECTIONS_MAX:
+                pages.clear()
+            pages[key] = kept
+    allergies = render_template("health/_allergy_list.html", allergy_lines=queries.allergy_lines(data))
+    return filled(kept, {"csrf": generate_csrf(), "allergies": Markup(allergies)})
 
 
 @bp.route("/seasons/<int:season_id>/menus/add")

@@ -332,3 +332,54 @@ def test_a_weeks_check_follows_every_change_of_what_it_reads(client, db, login, 
     assert "6–8 岁" in monday()
     client.post("/auth/language", data={"locale": "en"})
     assert "Energy " in monday() and "能量" not in monday()
+
+
+def test_the_weeks_kept_section_follows_today_the_season_each_session_and_the_children(
+        client, db, login, world, make, dish, monkeypatch):
+    """The week's section is kept with the week between views; today (which days miss a food sample),
+    the season's dates (the next week's link), each session's own CSRF token and the allergy list
+    (worked out on every view: nothing about a child is kept) follow on the next view, and the
+    season's tabs stay around it."""
+    from datetime import datetime, timezone
+
+    from app.core import timeutil
+
+    sunday_noon = datetime(2025, 7, 6, 4, tzinfo=timezone.utc)  # 12:00 in Shanghai, the day before MONDAY
+    monkeypatch.setattr(timeutil, "clock", lambda: sunday_noon)
+    dish(*PEANUT_DISH, day=MONDAY)
+    child = make.child(world.site, "张小花", birth_date=date(2015, 3, 1))
+    make.enrolment(child, world.season)
+    login(client, world.users["coordinator"])
+
+    page = _week(client, world)
+    assert f'<a href="/seasons/{world.season.id}/meals">' in page  # the season's tabs
+    assert "未留样" not in page and 'data-testid="allergy-list"' not in page and "下一周" in page
+    assert page == _week(client, world)  # kept: the same page again
+
+    monkeypatch.setattr(timeutil, "clock", lambda: sunday_noon + timedelta(days=1))
+    assert "未留样" in _week(client, world)  # Monday has come, and its dish has no sample
+
+    child.allergies = "花生"
+    db.session.commit()
+    allergy = _week(client, world).split('data-testid="allergy-list"')[1].split("</div>")[0]
+    assert "张小花" in allergy and "宫保鸡丁" in allergy
+    child.name = "张小草"
+    db.session.commit()
+    allergy = _week(client, world).split('data-testid="allergy-list"')[1].split("</div>")[0]
+    assert "张小草" in allergy and "张小花" not in allergy
+
+    world.season.end_date = MONDAY + timedelta(days=6)
+    db.session.commit()
+    assert "下一周" not in _week(client, world)
+
+    other = client.application.test_client()
+    login(other, world.users["coordinator"])
+    for reader in (client, other):
+        page = reader.get(_week_url(world)).get_data(as_text=True)
+        token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+        remove_form = page.split('<form id="menu-remove"')[1].split("</form>")[0]
+        assert f'name="csrf_token" value="{token}"' in remove_form
+        removed = reader.post(f"/menu-dishes/{db.session.query(MenuDish).one().id}/remove?week={MONDAY.isoformat()}",
+                              data={"csrf_token": token}, headers={"HX-Request": "true"})
+        assert removed.status_code == 200, removed.status_code
+        dish(*PEANUT_DISH, day=MONDAY)  # back, for the next reader
