@@ -6,7 +6,11 @@ only joins the kept pieces with its own three values, escaped as Jinja would esc
 
 What the chrome shows must follow from the key or from the stand-ins; templates/_chrome.html says so
 at its top. ``tests/core/test_chrome.py`` checks that two people, two pages, two languages, changed
-grants and a changed badge never share what they must not."""
+grants and a changed badge never share what they must not.
+
+The stand-ins are one mechanism for every kept piece of HTML (``SLOTS``, ``slotted``, ``filled``): the
+week of menus (app/health/routes.py) is kept the same way, with the CSRF token and its allergy list
+put in on every view."""
 from __future__ import annotations
 
 import re
