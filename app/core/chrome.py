@@ -14,6 +14,7 @@ put in on every view."""
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import current_app, g, render_template, request
 from flask_babel import get_locale
@@ -22,9 +23,11 @@ from markupsafe import Markup, escape
 
 from app.core.permissions import grants_key
 
-# stand-ins: private-use characters, which no translation, URL or label of a kept piece contains
-SLOTS = {name: f"\ue000{name}\ue000" for name in ("csrf", "next", "name", "allergies")}
-_SLOT = re.compile("\ue000(%s)\ue000" % "|".join(SLOTS))
+# stand-ins: private-use characters around the slot's name and a number drawn when the process starts,
+# so no text a person typed (a dish's name in a kept week) can pose as one
+_NONCE = secrets.token_hex(8)
+SLOTS = {name: f"\ue000{name}.{_NONCE}\ue000" for name in ("csrf", "next", "name", "allergies")}
+_SLOT = re.compile("\ue000(%s)\\.%s\ue000" % ("|".join(SLOTS), _NONCE))
 _KEPT: dict[tuple, tuple[list[str], list[str]]] = {}
 _MAX = 2000
 

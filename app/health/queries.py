@@ -338,8 +338,9 @@ def week(season: Season, monday: date, *, with_children: bool = True) -> dict:
 # ``pages`` keeps the week's section of the page as rendered from them and the few other values it
 # shows (health/routes.py), without the allergy list, so it goes when the week does: nothing about a
 # child is kept. An entry holds ~90 KB for the bench's full week of four age groups (tracemalloc), and
-# ~25 KB more per kept rendering: 64 weeks, more than a district's sites look at in a day, stay under
-# 10 MB per worker.
+# ~25 KB more per kept rendering (one or two in practice: who may manage the week, today; at most
+# eight): 64 weeks, more than a district's sites look at in a day, stay under 10 MB per worker (20 MB
+# at the very worst).
 class KeptWeek:
     __slots__ = ("std", "checks", "pages")
 

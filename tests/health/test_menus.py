@@ -4,6 +4,7 @@ a week, the families' view, the printed menu and the page's query count."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 from pypdf import PdfReader
@@ -354,7 +355,8 @@ def test_the_weeks_kept_section_follows_today_the_season_each_session_and_the_ch
     page = _week(client, world)
     assert f'<a href="/seasons/{world.season.id}/meals">' in page  # the season's tabs
     assert "未留样" not in page and 'data-testid="allergy-list"' not in page and "下一周" in page
-    assert page == _week(client, world)  # kept: the same page again
+    signed = re.compile(r'(csrf_token" value="|"X-CSRFToken": ")[^"]+')  # the token's signature has the second
+    assert signed.sub("", page) == signed.sub("", _week(client, world))  # kept: the same page again
 
     monkeypatch.setattr(timeutil, "clock", lambda: sunday_noon + timedelta(days=1))
     assert "未留样" in _week(client, world)  # Monday has come, and its dish has no sample
@@ -383,3 +385,17 @@ def test_the_weeks_kept_section_follows_today_the_season_each_session_and_the_ch
                               data={"csrf_token": token}, headers={"HX-Request": "true"})
         assert removed.status_code == 200, removed.status_code
         dish(*PEANUT_DISH, day=MONDAY)  # back, for the next reader
+
+
+def test_a_dish_name_cannot_pose_as_a_stand_in_of_the_kept_week(client, db, login, world, make, dish):
+    """The kept week holds dish names people typed; the stand-ins the CSRF token and the allergy list
+    go into cannot be typed (they carry a number drawn when the process starts), so such a name
+    stays text and the list shows once."""
+    make.enrolment(make.child(world.site, "张小花", allergies="花生"), world.season)
+    dish(*PEANUT_DISH, day=MONDAY)
+    dish("汤\ue000allergies\ue000\ue000csrf\ue000", [("番茄 [西红柿]", 40)], day=MONDAY)
+    login(client, world.users["coordinator"])
+    for _ in range(2):  # worked out, then kept
+        page = _week(client, world)
+        assert page.count('data-testid="allergy-list"') == 1
+        assert "<li>汤\ue000allergies\ue000\ue000csrf\ue000" in page
