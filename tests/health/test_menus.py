@@ -399,3 +399,14 @@ def test_a_dish_name_cannot_pose_as_a_stand_in_of_the_kept_week(client, db, logi
         page = _week(client, world)
         assert page.count('data-testid="allergy-list"') == 1
         assert "<li>汤\ue000allergies\ue000\ue000csrf\ue000" in page
+
+
+def test_a_childs_name_in_the_allergy_list_stays_text_when_the_week_is_kept(client, db, login, world, make, dish):
+    """The allergy list is put into the kept week as HTML: the names in it are escaped first."""
+    make.enrolment(make.child(world.site, "<script>alert(1)</script>", allergies="花生"), world.season)
+    dish(*PEANUT_DISH, day=MONDAY)
+    login(client, world.users["coordinator"])
+    for _ in range(2):  # worked out, then kept
+        page = _week(client, world)
+        allergy = page.split('data-testid="allergy-list"')[1].split("</div>")[0]
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in allergy and "<script>alert" not in page
