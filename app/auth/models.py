@@ -7,14 +7,15 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth.identity import GrantsMixin
 from app.core.db import TimestampMixin
-from app.core.permissions import ADMIN, ROLES
+from app.core.permissions import ROLES
 from app.extensions import db
 
 _ROLE_LIST = ", ".join(f"'{r}'" for r in ROLES)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(GrantsMixin, UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    def account(self) -> User:
+        """Itself (a ``SignedInUser``, what ``current_user`` is on most requests, answers with its
+        ORM record): code that changes the signed-in account asks ``current_user.account()``."""
+        return self
+
     def set_password(self, password: str) -> None:
         from flask import current_app
 
@@ -49,21 +55,6 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
-
-    @property
-    def is_admin(self) -> bool:
-        return any(g.role == ADMIN for g in self.grants)
-
-    def roles_on(self, site_id: int) -> set[str]:
-        return {g.role for g in self.grants if g.site_id == site_id}
-
-    def site_ids(self, roles: set[str] | None = None) -> set[int]:
-        return {g.site_id for g in self.grants
-                if g.site_id is not None and (roles is None or g.role in roles)}
-
-    @property
-    def roles(self) -> list[str]:
-        return sorted({g.role for g in self.grants}, key=ROLES.index)
 
 
 class RoleGrant(db.Model):

@@ -68,7 +68,7 @@ def logout():
         flash(_("You have signed out."), "info")
         return redirect(url_for("auth.login"), 303)
 
-    return save(None, lambda _values: services.end_sessions(current_user), done=done,
+    return save(None, lambda _values: services.end_sessions(current_user.account()), done=done,
                 again=lambda: redirect(url_for("main.dashboard"), 303))
 
 
@@ -77,10 +77,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     def done(_result):
-        _keep_session(current_user)  # this session stays; every other one ends
+        _keep_session(current_user.account())  # this session stays; every other one ends
         return redirect_after_post(url_for("main.dashboard"), notice=_("Your password has been changed."))
 
-    return save(form, lambda values: services.change_password(current_user, values, by=current_user), done=done,
+    return save(form, lambda values: services.change_password(current_user.account(), values, by=current_user), done=done,
                 again=lambda: _page("auth/password.html", form=form))
 
 
@@ -119,5 +119,5 @@ def set_language():
     session["locale"] = locale
     if not current_user.is_authenticated:
         return redirect(back, 303)
-    return save(None, lambda _result: services.set_locale(current_user, locale, by=current_user),
+    return save(None, lambda _result: services.set_locale(current_user.account(), locale, by=current_user),
                 done=lambda _result: redirect(back, 303), again=lambda: redirect(back, 303))
