@@ -22,6 +22,9 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
     )
     app.config.from_object(config or Config())
+    from app.core.sessions import KeptSessionInterface
+
+    app.session_interface = KeptSessionInterface()  # the signed cookie, verified once per process
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
                                                              app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     from app.config import prepare_sqlite_file
@@ -178,22 +181,26 @@ def init_security_headers(app: Flask) -> None:
            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
            "form-action 'self'; frame-ancestors 'none'")
 
+    fixed = [("Content-Security-Policy", csp), ("X-Content-Type-Options", "nosniff"),
+             ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+             ("Permissions-Policy", "camera=(), microphone=(), geolocation=()")]
+    if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
+        fixed.append(("Strict-Transport-Security", "max-age=31536000"))
+    fixed = [(name.lower(), name, value) for name, value in fixed]
+    cached = {"expires", "etag", "last-modified"}
+
     @app.after_request
     def headers(response):
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # each header set unless the view set its own; the names present are read once (every
+        # lookup in werkzeug's Headers walks the list)
+        present = {name.lower() for name in response.headers.keys()}
+        response.headers.extend([(name, value) for lower, name, value in fixed if lower not in present])
         if current_user.is_authenticated:
             # pages and files of a signed-in person (children's records, rosters, exports) are never
             # kept by the browser or a proxy
             response.headers["Cache-Control"] = "no-store"
-            response.headers.pop("Expires", None)
-            response.headers.pop("ETag", None)
-            response.headers.pop("Last-Modified", None)
+            for name in cached & present:
+                del response.headers[name]
         return response
 
 

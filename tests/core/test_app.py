@@ -16,6 +16,41 @@ def test_security_headers_on_every_page(client):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP in development
+    assert response.headers.get("Cache-Control") != "no-store"  # nobody signed in
+
+
+def test_a_views_own_header_is_kept_and_a_signed_in_response_is_never_stored(database_uri, login, world):
+    from flask import make_response
+
+    from app import create_app
+    from app.config import TestConfig
+    from tests.conftest import CsrfClient
+
+    app = create_app(TestConfig(database_uri, SESSION_COOKIE_SECURE=True))
+
+    @app.route("/test-own-headers")
+    def own_headers():
+        response = make_response("x")
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["ETag"] = '"v1"'
+        response.headers["Last-Modified"] = "Wed, 21 Oct 2015 07:28:00 GMT"
+        response.headers["Expires"] = "Wed, 21 Oct 2035 07:28:00 GMT"
+        return response
+
+    app.test_client_class = CsrfClient
+    client = app.test_client()
+    anonymous = client.get("/test-own-headers", base_url="https://localhost")
+    assert anonymous.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]  # the view's own, not a second
+    assert anonymous.headers["ETag"] == '"v1"' and anonymous.headers["Expires"]
+    assert anonymous.headers["Strict-Transport-Security"] == "max-age=31536000"
+    login(client, world.users["coordinator"])
+    signed_in = client.get("/test-own-headers", base_url="https://localhost")
+    assert signed_in.headers["Cache-Control"] == "no-store"
+    assert not {"ETag", "Last-Modified", "Expires"} & set(signed_in.headers.keys())
+    assert signed_in.headers["Content-Security-Policy"].startswith("default-src 'self'")
 
 
 def test_pages_have_no_inline_script_and_no_external_assets(client, login, world):
