@@ -398,8 +398,11 @@ def open_alerts_managed_by(user_id_column):
     from app.auth.models import RoleGrant
     from app.core.permissions import SITE_MANAGE, SITE_NEED_ROLES
 
+    # the roles as plain comparisons: an IN list is an "expanding" parameter, which SQLAlchemy
+    # rewrites into the SQL on every execution of a statement otherwise compiled once
     managed = select(RoleGrant.site_id).where(RoleGrant.user_id == user_id_column,
-                                              RoleGrant.role.in_(sorted(SITE_NEED_ROLES[SITE_MANAGE])))
+                                              or_(*(RoleGrant.role == role
+                                                    for role in sorted(SITE_NEED_ROLES[SITE_MANAGE]))))
     managed = managed.correlate_except(RoleGrant)  # two levels down: the user is the outer statement's
     return (select(func.count()).select_from(DailyAlert.__table__)
             .where(DailyAlert.state != "resolved", DailyAlert.site_id.in_(managed.scalar_subquery()))
