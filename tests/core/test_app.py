@@ -42,12 +42,16 @@ def test_a_views_own_header_is_kept_and_a_signed_in_response_is_never_stored(dat
 
     app.test_client_class = CsrfClient
     client = app.test_client()
-    anonymous = client.get("/test-own-headers", base_url="https://localhost")
+    try:
+        anonymous = client.get("/test-own-headers", base_url="https://localhost")
+        login(client, world.users["coordinator"])
+        signed_in = client.get("/test-own-headers", base_url="https://localhost")
+    finally:
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()  # this app's own pool, before it is dropped
     assert anonymous.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]  # the view's own, not a second
     assert anonymous.headers["ETag"] == '"v1"' and anonymous.headers["Expires"]
     assert anonymous.headers["Strict-Transport-Security"] == "max-age=31536000"
-    login(client, world.users["coordinator"])
-    signed_in = client.get("/test-own-headers", base_url="https://localhost")
     assert signed_in.headers["Cache-Control"] == "no-store"
     assert not {"ETag", "Last-Modified", "Expires"} & set(signed_in.headers.keys())
     assert signed_in.headers["Content-Security-Policy"].startswith("default-src 'self'")
