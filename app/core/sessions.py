@@ -29,7 +29,7 @@ class KeptSessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app):
         if not app.secret_key:
             return None
-        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()), self.salt)
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         serializer = self._serializers.get(key)
         if serializer is None:
             serializer = self._serializers[key] = super().get_signing_serializer(app)
@@ -49,7 +49,7 @@ class KeptSessionInterface(SecureCookieSessionInterface):
             items, signed_at = kept
             if 0 <= int(time.time()) - signed_at <= max_age:
                 return self.session_class(items)
-            del self._verified[key]
+            self._verified.pop(key, None)  # pop: another thread may drop it at the same moment
             return self.session_class()  # expired, as itsdangerous would say
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
